@@ -1,0 +1,55 @@
+# The two commands of the README: `make demo` and `make test`. Both create .venv on first use.
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+
+.PHONY: demo test lint typecheck unit bench golden calibrate clean
+
+$(BIN)/python:
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+
+$(VENV)/.installed-base: pyproject.toml | $(BIN)/python
+	$(BIN)/python -m pip install --quiet -e .
+	touch $@
+
+$(VENV)/.installed-dev: pyproject.toml | $(BIN)/python
+	$(BIN)/python -m pip install --quiet -e '.[dev]'
+	touch $@
+
+$(VENV)/.installed-bench: pyproject.toml | $(BIN)/python
+	$(BIN)/python -m pip install --quiet -e '.[dev,bench]'
+	touch $@
+
+## demo: generate the calibrated Phase One data set, analyse it, print the summary
+demo: $(VENV)/.installed-base
+	$(BIN)/learnsurvey demo --dir demo-output
+
+## test: lint, format check, mypy --strict and the whole pytest suite
+test: lint typecheck unit
+
+lint: $(VENV)/.installed-dev
+	$(BIN)/ruff check src tests benchmarks
+	$(BIN)/ruff format --check src tests benchmarks
+
+typecheck: $(VENV)/.installed-dev
+	$(BIN)/mypy
+
+unit: $(VENV)/.installed-dev
+	$(BIN)/pytest
+
+## bench: wall time and peak memory at 30k, 1M and 10M rows (and R, pingouin when present)
+bench: $(VENV)/.installed-bench
+	$(BIN)/python benchmarks/run.py
+
+## golden: regenerate the reference values with R (a developer's tool; needs r-cran-* packages)
+golden:
+	Rscript tests/golden/psych_factor_reliability.R
+	Rscript tests/golden/polychoric_effects_multilevel.R
+
+## calibrate: refit the synthetic model to shared/phase-one-targets.yaml
+calibrate: $(VENV)/.installed-base
+	$(BIN)/python -m learnsurvey.synth.calibrate
+
+clean:
+	rm -rf $(VENV) demo-output .pytest_cache .mypy_cache .ruff_cache .hypothesis

@@ -1,0 +1,3 @@
+from learnsurvey.cli import main
+
+main()

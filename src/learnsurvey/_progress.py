@@ -1,0 +1,40 @@
+"""Progress bars for long work (rich), silent for small jobs and when output is not a terminal."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+
+from rich.console import Console
+from rich.progress import (
+    BarColumn,
+    MofNCompleteColumn,
+    Progress,
+    TextColumn,
+    TimeElapsedColumn,
+    TimeRemainingColumn,
+)
+
+SHOW_FROM_ROWS = 200_000
+
+
+@contextmanager
+def row_progress(
+    console: Console, description: str, total: int | None
+) -> Iterator[Callable[[int], None]]:
+    """Yield a callback that advances a bar by a number of rows."""
+    if total is None or total < SHOW_FROM_ROWS:
+        yield lambda n: None
+        return
+    with Progress(
+        TextColumn("{task.description}"),
+        BarColumn(),
+        MofNCompleteColumn(),
+        TextColumn("rows"),
+        TimeElapsedColumn(),
+        TimeRemainingColumn(),
+        console=console,
+        transient=True,
+    ) as progress:
+        task = progress.add_task(description, total=total)
+        yield lambda n: progress.advance(task, n)

@@ -1,0 +1,252 @@
+"""Tables of groups — overall, schools, key stages, genders — with disclosure applied."""
+
+from __future__ import annotations
+
+from itertools import combinations
+
+import numpy as np
+import pandas as pd
+from numpy.typing import NDArray
+from scipy import stats as sps
+
+from learnsurvey.stats.disclosure import suppress, suppress_pairs
+from learnsurvey.stats.effects import hedges_g
+from learnsurvey.stats.moments import GroupMoments
+from learnsurvey.stats.multilevel import random_intercept_reml, shrunken_means
+
+from .statistics import NOT_GIVEN, WaveStatistics
+
+__all__ = [
+    "effects_table",
+    "group_summary",
+    "icc_table",
+    "school_table",
+    "top_bottom_table",
+]
+
+CONFIDENCE = 0.95
+
+
+def group_summary(
+    stats: WaveStatistics, by: list[str], *, kind: str = "dimension", label: str = "dimension"
+) -> pd.DataFrame:
+    """Long table: one row per group × score of ``kind``, with n, mean, SD, t-based 95% CI of
+    the mean, % in the high bands and % in each band. Not yet suppressed."""
+    layout = stats.layout
+    if by:
+        keys, moments, bands = stats.groups(by)
+    else:
+        keys = pd.DataFrame(index=[0])
+        moments = stats.cell_moments.total()
+        bands = stats.cell_bands.sum(axis=0, keepdims=True)
+    idx = layout.indices(kind)
+    inst = stats.instrument
+    high = [k for k, b in enumerate(inst.bands) if b.id in inst.high_bands]
+    frames = []
+    for j in idx:
+        n = moments.n[:, j]
+        mean = moments.means()[:, j]
+        sd = moments.sds()[:, j]
+        low, up = _mean_ci(n, mean, sd)
+        counts = bands[:, j, :].astype(np.float64)
+        with np.errstate(invalid="ignore", divide="ignore"):
+            pct = 100.0 * counts / counts.sum(axis=1, keepdims=True)
+        frame = keys.reset_index(drop=True).copy()
+        frame[label] = layout.ids[j]
+        frame["n"] = n.astype(np.int64)
+        frame["mean"] = mean
+        frame["sd"] = sd
+        frame["ci_low"] = low
+        frame["ci_high"] = up
+        frame["pct_quite_or_very_high"] = pct[:, high].sum(axis=1)
+        for k, band in enumerate(inst.bands):
+            frame[f"pct_{band.id}"] = pct[:, k]
+        frames.append(frame)
+    return pd.concat(frames, ignore_index=True)
+
+
+def _mean_ci(
+    n: NDArray[np.float64], mean: NDArray[np.float64], sd: NDArray[np.float64]
+) -> tuple[NDArray[np.float64], NDArray[np.float64]]:
+    with np.errstate(invalid="ignore", divide="ignore"):
+        t = sps.t.ppf(0.5 + CONFIDENCE / 2, np.where(n > 1, n - 1, np.nan))
+        half = t * sd / np.sqrt(n)
+    return mean - half, mean + half
+
+
+def school_table(
+    stats: WaveStatistics, *, threshold: int, kind: str = "dimension", label: str = "dimension"
+) -> pd.DataFrame:
+    """School × score: raw mean with CI, the empirical-Bayes shrunken mean with CI, and the
+    rank by shrunken mean among the schools that can be shown (1 = highest)."""
+    summary = group_summary(stats, ["school"], kind=kind, label=label)
+    _, moments, _ = stats.groups("school")
+    parts = []
+    for j in stats.layout.indices(kind):
+        rows = summary[summary[label] == stats.layout.ids[j]].reset_index(drop=True)
+        shrunk = _shrink(moments, j)
+        rows["shrunken_mean"] = shrunk["shrunken_mean"].to_numpy()
+        rows["shrunken_ci_low"] = shrunk["ci_low"].to_numpy()
+        rows["shrunken_ci_high"] = shrunk["ci_high"].to_numpy()
+        parts.append(rows)
+    table = pd.concat(parts, ignore_index=True)
+    table = suppress(table, threshold=threshold, within=[label], keep=["school"])
+    shown = table[~table["suppressed"]]
+    rank = shown.groupby(label)["shrunken_mean"].rank(ascending=False, method="min")
+    table["rank"] = pd.array([pd.NA] * len(table), dtype="Int64")
+    table.loc[shown.index, "rank"] = rank.astype(np.int64).to_numpy()
+    cols = [
+        "school",
+        label,
+        "n",
+        "mean",
+        "ci_low",
+        "ci_high",
+        "shrunken_mean",
+        "rank",
+        "suppressed",
+    ]
+    rest = [c for c in table.columns if c not in cols]
+    return table[cols + rest]
+
+
+def _shrink(moments: GroupMoments, j: int) -> pd.DataFrame:
+    n, mean, ss = moments.n[:, j], moments.means()[:, j], moments.ss_within()[:, j]
+    ok = n > 0
+    out = pd.DataFrame(
+        {"shrunken_mean": np.nan, "ci_low": np.nan, "ci_high": np.nan}, index=range(len(n))
+    )
+    if ok.sum() >= 2:
+        res = shrunken_means(n[ok], mean[ok], ss[ok], confidence=CONFIDENCE)
+        out.loc[ok, ["shrunken_mean", "ci_low", "ci_high"]] = res[
+            ["shrunken_mean", "ci_low", "ci_high"]
+        ].to_numpy()
+    return out
+
+
+def icc_table(stats: WaveStatistics) -> pd.DataFrame:
+    """ICC(1) of each dimension across schools: REML random-intercept model from school
+    summaries (exact, as lme4::lmer(score ~ 1 + (1 | school)))."""
+    _, moments, _ = stats.groups("school")
+    rows = []
+    for j in stats.layout.indices("dimension"):
+        n, mean, ss = moments.n[:, j], moments.means()[:, j], moments.ss_within()[:, j]
+        ok = n > 0
+        fit = random_intercept_reml(n[ok], mean[ok], ss[ok])
+        rows.append(
+            {
+                "dimension": stats.layout.ids[j],
+                "icc": fit.icc,
+                "tau2": fit.tau2,
+                "sigma2": fit.sigma2,
+                "grand_mean": fit.grand_mean,
+                "n_schools": fit.n_groups,
+                "n": fit.n_obs,
+            }
+        )
+    return pd.DataFrame(rows)
+
+
+def effects_table(
+    summary: pd.DataFrame, grouping: str, *, threshold: int, order: list[str]
+) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """Suppress a grouping's summary, then Hedges' g with 95% CI for every pair of groups.
+
+    Returns (suppressed summary, pairs). Pupils whose group was not given count towards the
+    partition (so they cannot be recovered by subtraction) but are not compared.
+    """
+    shown = suppress(summary, threshold=threshold, within=["dimension"], keep=[grouping])
+    present = [g for g in order if g in set(summary[grouping])]
+    if NOT_GIVEN in set(summary[grouping]):
+        present.append(NOT_GIVEN)
+    rank = {g: k for k, g in enumerate(present)}
+    shown = shown.sort_values(
+        [grouping, "dimension"], key=lambda s: s.map(rank) if s.name == grouping else s
+    ).reset_index(drop=True)
+    groups = [g for g in present if g != NOT_GIVEN]
+    base = summary[[grouping, "dimension", "n", "mean", "sd"]]
+    cols = [
+        "grouping",
+        "group_a",
+        "group_b",
+        "dimension",
+        "n_a",
+        "n_b",
+        "mean_a",
+        "mean_b",
+        "hedges_g",
+        "ci_low",
+        "ci_high",
+        "suppressed",
+    ]
+    combos = list(combinations(groups, 2))
+    if not combos:
+        return shown, pd.DataFrame(columns=cols)
+    side = {
+        s: base.rename(
+            columns={grouping: f"group_{s}", "n": f"n_{s}", "mean": f"mean_{s}", "sd": f"sd_{s}"}
+        )
+        for s in "ab"
+    }
+    pairs = pd.DataFrame(combos, columns=["group_a", "group_b"])
+    pairs = pairs.merge(side["a"], on="group_a").merge(side["b"], on=["group_b", "dimension"])
+    pairs.insert(0, "grouping", grouping)
+    g = hedges_g(pairs.n_a, pairs.mean_a, pairs.sd_a, pairs.n_b, pairs.mean_b, pairs.sd_b)
+    pairs["hedges_g"] = g["hedges_g"].to_numpy()
+    pairs["ci_low"] = g["ci_low"].to_numpy()
+    pairs["ci_high"] = g["ci_high"].to_numpy()
+    hidden: set[tuple[object, ...]] = {
+        (r[grouping], r["dimension"]) for _, r in shown[shown["suppressed"]].iterrows()
+    }
+    pairs = suppress_pairs(
+        pairs.drop(columns=["sd_a", "sd_b"]),
+        hidden,
+        group_a=["group_a", "dimension"],
+        group_b=["group_b", "dimension"],
+        keep=["grouping"],
+    )
+    return shown, pairs[cols]
+
+
+def top_bottom_table(stats: WaveStatistics, schools: pd.DataFrame) -> pd.DataFrame:
+    """Per dimension, the top and bottom school by shrunken mean among schools shown, and
+    Hedges' g (95% CI) between their pupils' scores."""
+    keys, moments, bands = stats.groups("school")
+    position = {s: k for k, s in enumerate(keys["school"])}
+    inst = stats.instrument
+    high = [k for k, b in enumerate(inst.bands) if b.id in inst.high_bands]
+    rows = []
+    for j in stats.layout.indices("dimension"):
+        dim = stats.layout.ids[j]
+        shown = schools[(schools["dimension"] == dim) & ~schools["suppressed"]]
+        if len(shown) < 2:
+            continue
+        shrunk = shown["shrunken_mean"].to_numpy(dtype=float)
+        names = shown["school"].to_numpy()
+        top, bottom = str(names[np.argmax(shrunk)]), str(names[np.argmin(shrunk)])
+        a, b = position[top], position[bottom]
+        g = hedges_g(
+            [moments.n[a, j]],
+            [moments.means()[a, j]],
+            [moments.sds()[a, j]],
+            [moments.n[b, j]],
+            [moments.means()[b, j]],
+            [moments.sds()[b, j]],
+        ).iloc[0]
+        pct = 100.0 * bands[[a, b], j][:, high].sum(axis=1) / bands[[a, b], j].sum(axis=1)
+        rows.append(
+            {
+                "dimension": dim,
+                "top_school": top,
+                "bottom_school": bottom,
+                "effect_size": g["hedges_g"],
+                "ci_low": g["ci_low"],
+                "ci_high": g["ci_high"],
+                "top_mean": moments.means()[a, j],
+                "bottom_mean": moments.means()[b, j],
+                "top_n": int(moments.n[a, j]),
+                "bottom_n": int(moments.n[b, j]),
+                "gap_pct_points": pct[0] - pct[1],
+            }
+        )
+    return pd.DataFrame(rows)

@@ -1,0 +1,175 @@
+"""The mergeable sufficient statistics of a wave of responses.
+
+:class:`WaveStatistics` holds, for one instrument: the item-pair contingency tables (items
+reverse-coded), the pairwise moments of the pupils' scores, and per cell (school × key stage ×
+gender × wave) the count, sum and sum of squares of every score and the count of pupils in
+each score band. Two of them add up to the statistics of the combined data, so a file can be
+read in chunks, in parallel, or in separate organisations. Every result table derives from
+them (see :mod:`learnsurvey.analysis.tables`).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+
+import numpy as np
+import pandas as pd
+from numpy.typing import NDArray
+
+from learnsurvey.instruments import Instrument
+from learnsurvey.io.responses import ResponseChunk
+from learnsurvey.stats.moments import CategoryTables, GroupMoments, PairwiseMoments
+
+from .scoring import ScoreLayout, band_codes, reverse_codes, score_answers
+
+__all__ = ["CELL_KEYS", "NOT_GIVEN", "StatisticsBuilder", "WaveStatistics", "wave_statistics"]
+
+CELL_KEYS = ("school", "key_stage", "gender", "wave")
+NOT_GIVEN = "not_given"
+
+
+@dataclass(frozen=True)
+class WaveStatistics:
+    layout: ScoreLayout
+    items: CategoryTables
+    scores: PairwiseMoments
+    cells: pd.DataFrame
+    """One row per cell, columns ``CELL_KEYS``; row k describes ``cell_moments`` row k."""
+    cell_moments: GroupMoments
+    cell_bands: NDArray[np.int64]
+    """(cells × scores × bands) pupil counts."""
+    n_rows: int
+
+    @property
+    def instrument(self) -> Instrument:
+        return self.layout.instrument
+
+    def __add__(self, other: WaveStatistics) -> WaveStatistics:
+        if other.instrument.id != self.instrument.id:
+            raise ValueError("cannot add statistics of different instruments")
+        keys = pd.concat([self.cells, other.cells], ignore_index=True).drop_duplicates()
+        keys = keys.reset_index(drop=True)
+        index = {tuple(r): k for k, r in enumerate(keys.itertuples(index=False))}
+        size = len(keys)
+        total_m = GroupMoments.empty(size, self.layout.n_scores)
+        total_b = np.zeros((size, *self.cell_bands.shape[1:]), dtype=np.int64)
+        for part in (self, other):
+            where = np.array([index[tuple(r)] for r in part.cells.itertuples(index=False)])
+            total_m = total_m + part.cell_moments.collapse(where, size)
+            np.add.at(total_b, where, part.cell_bands)
+        return WaveStatistics(
+            self.layout,
+            self.items + other.items,
+            self.scores + other.scores,
+            keys,
+            total_m,
+            total_b,
+            self.n_rows + other.n_rows,
+        )
+
+    def groups(self, by: str | list[str]) -> tuple[pd.DataFrame, GroupMoments, NDArray[np.int64]]:
+        """Collapse the cells to groups ``by`` (e.g. ``"school"``): keys, moments, band counts."""
+        cols = [by] if isinstance(by, str) else list(by)
+        keys, codes = _factorize(self.cells, cols)
+        moments = self.cell_moments.collapse(codes, len(keys))
+        bands = np.zeros((len(keys), *self.cell_bands.shape[1:]), dtype=np.int64)
+        np.add.at(bands, codes, self.cell_bands)
+        return keys, moments, bands
+
+
+def _factorize(cells: pd.DataFrame, cols: list[str]) -> tuple[pd.DataFrame, NDArray[np.intp]]:
+    codes: NDArray[np.intp]
+    if not len(cells):
+        return pd.DataFrame(columns=cols), np.zeros(0, dtype=np.intp)
+    grouped = cells.groupby(cols, sort=True, dropna=False)
+    codes = np.asarray(grouped.ngroup().to_numpy(), dtype=np.intp)
+    keys = grouped.size().reset_index()[cols]
+    return keys, codes
+
+
+@dataclass
+class StatisticsBuilder:
+    """Accumulates :class:`WaveStatistics` chunk by chunk in bounded memory."""
+
+    instrument: Instrument
+    layout: ScoreLayout = field(init=False)
+    _items: CategoryTables = field(init=False)
+    _scores: PairwiseMoments = field(init=False)
+    _cells: dict[tuple[str, str, str, str], int] = field(init=False, default_factory=dict)
+    _moments: GroupMoments = field(init=False)
+    _bands: NDArray[np.int64] = field(init=False)
+    _rows: int = field(init=False, default=0)
+
+    def __post_init__(self) -> None:
+        self.layout = ScoreLayout(self.instrument)
+        k = self.instrument.scale.n_categories
+        self._items = CategoryTables.empty(len(self.instrument.items), k)
+        self._scores = PairwiseMoments.empty(self.layout.n_scores)
+        self._moments = GroupMoments.empty(0, self.layout.n_scores)
+        self._bands = np.zeros((0, self.layout.n_scores, len(self.instrument.bands)), np.int64)
+
+    def add(self, chunk: ResponseChunk) -> None:
+        codes = reverse_codes(chunk.answers, self.layout)
+        scores = score_answers(codes, self.layout)
+        self._items = self._items + CategoryTables.from_codes(
+            codes, self.instrument.scale.n_categories
+        )
+        self._scores = self._scores + PairwiseMoments.from_values(scores)
+        cell = self._cell_codes(chunk)
+        n_cells = len(self._cells)
+        self._moments = self._moments.padded(n_cells) + GroupMoments.from_values(
+            scores, cell, n_cells
+        )
+        grow = n_cells - self._bands.shape[0]
+        self._bands = np.pad(self._bands, ((0, grow), (0, 0), (0, 0)))
+        self._bands += self._band_counts(scores, cell, n_cells)
+        self._rows += chunk.n_rows
+
+    def _cell_codes(self, chunk: ResponseChunk) -> NDArray[np.intp]:
+        parts = (chunk.school, chunk.key_stage, chunk.gender, chunk.wave)
+        local = np.zeros(chunk.n_rows, dtype=np.int64)
+        for part in parts:
+            local = local * (len(part.labels) + 1) + (part.codes.astype(np.int64) + 1)
+        uniq, inverse = np.unique(local, return_inverse=True)
+        to_global = np.empty(len(uniq), dtype=np.intp)
+        for u, code in enumerate(uniq):
+            key = []
+            rest = int(code)
+            for part in reversed(parts):
+                rest, idx = divmod(rest, len(part.labels) + 1)
+                key.append(part.labels[idx - 1] if idx else "")
+            school, key_stage, gender, wave = reversed(key)
+            cell = (school, key_stage or NOT_GIVEN, gender or NOT_GIVEN, wave)
+            to_global[u] = self._cells.setdefault(cell, len(self._cells))
+        return to_global[inverse.ravel()]
+
+    def _band_counts(
+        self, scores: NDArray[np.float64], cell: NDArray[np.intp], n_cells: int
+    ) -> NDArray[np.int64]:
+        n_bands = len(self.instrument.bands)
+        q = self.layout.n_scores
+        bands = band_codes(scores, self.layout)
+        ok = bands >= 0
+        flat = (cell[:, None] * q + np.arange(q)) * n_bands + bands
+        counts = np.bincount(flat[ok], minlength=n_cells * q * n_bands)
+        return counts.reshape(n_cells, q, n_bands).astype(np.int64)
+
+    def result(self) -> WaveStatistics:
+        cells = pd.DataFrame(list(self._cells), columns=list(CELL_KEYS))
+        return WaveStatistics(
+            self.layout,
+            self._items,
+            self._scores,
+            cells,
+            self._moments,
+            self._bands.copy(),
+            self._rows,
+        )
+
+
+def wave_statistics(instrument: Instrument, chunks: Iterable[ResponseChunk]) -> WaveStatistics:
+    builder = StatisticsBuilder(instrument)
+    for chunk in chunks:
+        builder.add(chunk)
+    return builder.result()

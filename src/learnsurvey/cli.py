@@ -1,0 +1,239 @@
+"""The `learnsurvey` command line: a thin layer over the library."""
+
+from __future__ import annotations
+
+import sys
+import time
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+import click
+from rich.console import Console
+
+from learnsurvey import __version__
+from learnsurvey._progress import row_progress
+from learnsurvey.instruments import InstrumentError, builtin_instruments, load_instrument
+from learnsurvey.io import ResponseDataError, count_rows, write_responses, write_tables
+from learnsurvey.stats.disclosure import DisclosureError, check_threshold, default_threshold
+
+if TYPE_CHECKING:  # the analysis stack is imported only by the commands that need it
+    from learnsurvey.analysis.psychometrics import Rotation
+
+console = Console()
+err_console = Console(stderr=True)
+
+_FAILURES = (InstrumentError, ResponseDataError, DisclosureError)
+
+
+@click.group()
+@click.version_option(__version__, prog_name="learnsurvey")
+def main() -> None:
+    """Hear what pupils say about their learning: analyse The Learning Survey."""
+
+
+def _fail(exc: Exception) -> None:
+    err_console.print(f"[bold red]Error:[/] {exc}", markup=True, highlight=False)
+    sys.exit(2)
+
+
+@main.command()
+@click.argument("responses", type=click.Path(path_type=Path))
+@click.option(
+    "--instrument",
+    "instrument_ref",
+    default="learning-survey",
+    show_default=True,
+    help="A built-in instrument id or the path of an instrument YAML file.",
+)
+@click.option(
+    "--out",
+    "out_dir",
+    type=click.Path(path_type=Path),
+    required=True,
+    help="Folder for the result tables.",
+)
+@click.option(
+    "--format", "fmt", type=click.Choice(["csv", "json"]), default="csv", show_default=True
+)
+@click.option(
+    "--context",
+    "context_path",
+    type=click.Path(path_type=Path),
+    help="School context CSV (phase, inspection rating ...): adds inspection.csv.",
+)
+@click.option(
+    "--min-group-size",
+    type=int,
+    default=None,
+    help="Suppress figures about fewer pupils than this [default: 10, or "
+    "LEARNSURVEY_MIN_GROUP_SIZE].",
+)
+@click.option(
+    "--rotation",
+    type=click.Choice(["oblimin", "promax"]),
+    default="oblimin",
+    show_default=True,
+    help="Rotation of the factor analysis of the dimension scores (promax reproduces "
+    "the Phase One report's table).",
+)
+@click.option(
+    "--compare/--no-compare",
+    default=None,
+    help="Show the published Phase One figures beside ours [default: for the "
+    "built-in Learning Survey].",
+)
+def analyse(
+    responses: Path,
+    instrument_ref: str,
+    out_dir: Path,
+    fmt: str,
+    context_path: Path | None,
+    min_group_size: int | None,
+    rotation: Rotation,
+    compare: bool | None,
+) -> None:
+    """Analyse a file of responses (CSV, XLSX or Parquet) and write the result tables."""
+    from learnsurvey._summary import print_summary
+    from learnsurvey.analysis import analyse_file, read_context
+
+    started = time.perf_counter()
+    try:
+        threshold = check_threshold(min_group_size) if min_group_size else default_threshold()
+        instrument = load_instrument(instrument_ref)
+        context = read_context(context_path) if context_path else None
+        total = count_rows(responses) if responses.is_file() else None
+        with row_progress(err_console, "Reading responses", total) as advance:
+            result = analyse_file(
+                responses,
+                instrument,
+                threshold=threshold,
+                context=context,
+                on_rows=advance,
+                rotation=rotation,
+            )
+        written = write_tables(result.tables, out_dir, fmt="json" if fmt == "json" else "csv")
+    except (*_FAILURES, ValueError) as exc:
+        _fail(exc)
+        return
+    if compare is None:
+        compare = instrument.id == "learning-survey"
+    print_summary(console, result, compare=compare)
+    console.print(
+        f"\n{len(written)} tables written to [bold]{out_dir}[/] "
+        f"({', '.join(p.name for p in written)}) in {time.perf_counter() - started:.1f} s."
+    )
+
+
+@main.command()
+@click.option(
+    "--responses", "n_responses", type=click.IntRange(min=1), default=29_940, show_default=True
+)
+@click.option("--schools", "n_schools", type=click.IntRange(min=1), default=87, show_default=True)
+@click.option("--seed", type=int, default=2021, show_default=True)
+@click.option(
+    "--out",
+    "out_path",
+    type=click.Path(path_type=Path),
+    required=True,
+    help="Responses file: .csv, .parquet or .xlsx.",
+)
+@click.option(
+    "--context",
+    "context_path",
+    type=click.Path(path_type=Path),
+    help="School context CSV [default: beside --out, named <name>.schools.csv].",
+)
+@click.option("--instrument", "instrument_ref", default="learning-survey", show_default=True)
+@click.option(
+    "--params",
+    "params_ref",
+    default="phase-one",
+    show_default=True,
+    help="Model parameters: a built-in name or a YAML path.",
+)
+def synth(
+    n_responses: int,
+    n_schools: int,
+    seed: int,
+    out_path: Path,
+    context_path: Path | None,
+    instrument_ref: str,
+    params_ref: str,
+) -> None:
+    """Write synthetic responses calibrated to the Phase One report."""
+    from learnsurvey.synth import ResponseModel, load_params, schools_frame
+
+    try:
+        if n_responses < n_schools:
+            raise ValueError("--responses must be at least --schools")
+        model = ResponseModel(load_instrument(instrument_ref), load_params(params_ref))
+        with row_progress(err_console, "Writing responses", n_responses) as advance:
+            rows = write_responses(
+                out_path, model.tables(n_responses, n_schools, seed), on_rows=advance
+            )
+        context_path = context_path or out_path.with_name(f"{out_path.stem}.schools.csv")
+        schools_frame(model.schools(n_responses, n_schools, seed)).to_csv(context_path, index=False)
+    except (*_FAILURES, ValueError, OSError) as exc:
+        _fail(exc)
+        return
+    console.print(
+        f"Wrote {rows:,} responses from {n_schools} schools to [bold]{out_path}[/] "
+        f"and their context to [bold]{context_path}[/] (seed {seed})."
+    )
+
+
+@main.command()
+@click.option(
+    "--dir",
+    "work_dir",
+    type=click.Path(path_type=Path),
+    default=Path("demo-output"),
+    show_default=True,
+)
+@click.pass_context
+def demo(ctx: click.Context, work_dir: Path) -> None:
+    """Generate the calibrated Phase One data set (29,940 pupils, 87 schools) and analyse it."""
+    data = work_dir / "phase-one.csv"
+    context = work_dir / "phase-one.schools.csv"
+    ctx.invoke(
+        synth,
+        out_path=data,
+        context_path=context,
+        n_responses=29_940,
+        n_schools=87,
+        seed=2021,
+        instrument_ref="learning-survey",
+        params_ref="phase-one",
+    )
+    ctx.invoke(
+        analyse,
+        responses=data,
+        instrument_ref="learning-survey",
+        out_dir=work_dir / "tables",
+        fmt="csv",
+        context_path=context,
+        min_group_size=None,
+        rotation="promax",
+        compare=True,
+    )
+
+
+@main.command("instruments")
+@click.argument("path", required=False, type=click.Path(path_type=Path))
+def instruments_cmd(path: Path | None) -> None:
+    """List the built-in instruments, or validate an instrument file."""
+    refs = [str(path)] if path else builtin_instruments()
+    for ref in refs:
+        try:
+            inst = load_instrument(ref)
+        except InstrumentError as exc:
+            _fail(exc)
+            return
+        langs = (
+            ", ".join(f"{k} ({t.status})" for k, t in sorted(inst.translations.items())) or "none"
+        )
+        console.print(
+            f"[bold]{inst.id}[/] v{inst.version}: {inst.name} — {len(inst.items)} items, "
+            f"{len(inst.dimensions)} dimensions, {len(inst.factors)} factors; "
+            f"translations: {langs}"
+        )

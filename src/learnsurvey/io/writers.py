@@ -1,0 +1,95 @@
+"""Write responses (Arrow tables, streamed) as CSV, Parquet or XLSX."""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Callable, Iterable
+from pathlib import Path
+
+import pyarrow as pa
+
+from .responses import file_format
+
+__all__ = ["XLSX_MAX_ROWS", "write_responses"]
+
+XLSX_MAX_ROWS = 1_048_575
+
+
+def write_responses(
+    path: Path | str,
+    tables: Iterable[pa.Table],
+    *,
+    on_rows: Callable[[int], None] | None = None,
+) -> int:
+    """Stream ``tables`` to ``path`` (format from its suffix); return the rows written.
+
+    The file appears only when complete (written beside it, then renamed).
+    """
+    path = Path(path)
+    kind = file_format(path)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    partial = path.with_name(f".{path.name}.partial")
+    writer = {"csv": _write_csv, "parquet": _write_parquet, "xlsx": _write_xlsx}[kind]
+    try:
+        rows = writer(partial, tables, on_rows or (lambda n: None))
+        os.replace(partial, path)
+    finally:
+        partial.unlink(missing_ok=True)
+    return rows
+
+
+def _write_csv(path: Path, tables: Iterable[pa.Table], on_rows: Callable[[int], None]) -> int:
+    import pyarrow.csv as pacsv
+
+    rows = 0
+    writer: pacsv.CSVWriter | None = None
+    try:
+        for table in tables:
+            if writer is None:
+                writer = pacsv.CSVWriter(
+                    path, table.schema, write_options=pacsv.WriteOptions(quoting_style="needed")
+                )
+            writer.write_table(table)
+            rows += table.num_rows
+            on_rows(table.num_rows)
+    finally:
+        if writer is not None:
+            writer.close()
+    return rows
+
+
+def _write_parquet(path: Path, tables: Iterable[pa.Table], on_rows: Callable[[int], None]) -> int:
+    import pyarrow.parquet as pq
+
+    rows = 0
+    writer: pq.ParquetWriter | None = None
+    try:
+        for table in tables:
+            if writer is None:
+                writer = pq.ParquetWriter(path, table.schema, compression="zstd")
+            writer.write_table(table)
+            rows += table.num_rows
+            on_rows(table.num_rows)
+    finally:
+        if writer is not None:
+            writer.close()
+    return rows
+
+
+def _write_xlsx(path: Path, tables: Iterable[pa.Table], on_rows: Callable[[int], None]) -> int:
+    from openpyxl import Workbook
+
+    wb = Workbook(write_only=True)
+    ws = wb.create_sheet("responses")
+    rows = 0
+    for table in tables:
+        if rows == 0:
+            ws.append(table.column_names)
+        if rows + table.num_rows > XLSX_MAX_ROWS:
+            raise ValueError(f"XLSX holds at most {XLSX_MAX_ROWS:,} rows; use CSV or Parquet")
+        for record in zip(*(col.to_pylist() for col in table.columns), strict=True):
+            ws.append(list(record))
+        rows += table.num_rows
+        on_rows(table.num_rows)
+    wb.save(path)
+    return rows

@@ -1,0 +1,168 @@
+"""Small-group suppression: the one place the disclosure rules live.
+
+Every table that leaves the system (files, pages, reports, exports, the API) passes through
+:func:`suppress`. The rules:
+
+1. **Primary suppression.** A row describing fewer than ``threshold`` pupils (default 10) has
+   its count and every figure blanked and ``suppressed`` set.
+2. **Complementary suppression.** Rows that partition a published total (the schools of a
+   wave, the key stages of a school, ...) are checked together: if the hidden rows could be
+   recovered by subtraction from the total — exactly one row hidden, or the hidden rows
+   together describing fewer than ``threshold`` pupils — the smallest visible rows are hidden
+   too until neither holds.
+3. **Derived rows.** A comparison of two groups (an effect size, a gap) is hidden when either
+   group is (:func:`suppress_pairs`).
+
+Reference: Office for National Statistics (2021), *Policy on protecting confidentiality in
+tables of birth and death statistics*; Hundepool et al. (2012), *Statistical Disclosure
+Control*, ch. 4 (threshold rule, secondary suppression).
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Sequence
+
+import numpy as np
+import pandas as pd
+
+__all__ = [
+    "DEFAULT_THRESHOLD",
+    "DisclosureError",
+    "default_threshold",
+    "require_publishable",
+    "suppress",
+    "suppress_pairs",
+]
+
+DEFAULT_THRESHOLD = 10
+_ENV = "LEARNSURVEY_MIN_GROUP_SIZE"
+
+
+class DisclosureError(ValueError):
+    """Raised when nothing can be published without disclosing a small group."""
+
+
+def default_threshold() -> int:
+    """The threshold from ``LEARNSURVEY_MIN_GROUP_SIZE``, else 10."""
+    raw = os.environ.get(_ENV)
+    if raw is None:
+        return DEFAULT_THRESHOLD
+    try:
+        value = int(raw)
+    except ValueError:
+        raise ValueError(f"{_ENV} must be a whole number, not {raw!r}") from None
+    return check_threshold(value)
+
+
+def check_threshold(threshold: int) -> int:
+    if threshold < 2:
+        raise ValueError(f"the minimum group size must be at least 2, not {threshold}")
+    return threshold
+
+
+def require_publishable(n: float, threshold: int, what: str) -> None:
+    """Refuse to report on a whole data set smaller than the threshold."""
+    if not n >= threshold:
+        raise DisclosureError(
+            f"{what} describes {int(n)} pupils; nothing is reported about fewer than {threshold}"
+        )
+
+
+def suppress(
+    table: pd.DataFrame,
+    *,
+    threshold: int,
+    count: str = "n",
+    within: Sequence[str] = (),
+    keep: Sequence[str] = (),
+) -> pd.DataFrame:
+    """Blank every figure about fewer than ``threshold`` pupils, with complementary suppression.
+
+    Parameters
+    ----------
+    table
+        One row per group. ``count`` holds the number of pupils each row describes.
+    threshold
+        Minimum number of pupils a published figure may describe.
+    count
+        Name of the count column.
+    within
+        Columns identifying a set of rows that together partition a published total (e.g.
+        ``["dimension"]`` for a table of schools × dimensions); complementary suppression is
+        applied in each set. Empty: the whole table is one set.
+    keep
+        Columns that identify the row and stay visible (e.g. the school's name); every other
+        column is blanked on a suppressed row.
+
+    Returns
+    -------
+    pandas.DataFrame
+        A copy with a boolean ``suppressed`` column; hidden rows have NaN in every column
+        except ``keep``, ``within`` and ``suppressed``.
+    """
+    threshold = check_threshold(threshold)
+    if count not in table.columns:
+        raise ValueError(f"no count column {count!r} in the table")
+    out = table.copy()
+    n = pd.to_numeric(out[count], errors="coerce").fillna(0).to_numpy(dtype=float)
+    hidden = n < threshold
+    keys = list(within)
+    if keys:
+        sets = [np.asarray(v) for v in out.groupby(keys, sort=False, dropna=False).indices.values()]
+    else:
+        sets = [np.arange(len(out))]
+    for rows in sets:
+        hidden[rows] = _complement(n[rows], hidden[rows], threshold)
+    _blank(out, hidden, exclude=set(keep) | set(keys))
+    return out
+
+
+def _complement(n: np.ndarray, hidden: np.ndarray, threshold: int) -> np.ndarray:
+    hidden = hidden.copy()
+    while True:
+        n_hidden = int(hidden.sum())
+        if n_hidden == 0 or n_hidden == len(n):
+            return hidden
+        if n_hidden > 1 and n[hidden].sum() >= threshold:
+            return hidden
+        # Hide the smallest visible group: it costs the least information.
+        visible = np.flatnonzero(~hidden)
+        hidden[visible[np.argmin(n[visible])]] = True
+
+
+def suppress_pairs(
+    pairs: pd.DataFrame,
+    hidden_groups: set[tuple[object, ...]],
+    *,
+    group_a: Sequence[str],
+    group_b: Sequence[str],
+    keep: Sequence[str] = (),
+) -> pd.DataFrame:
+    """Hide comparisons involving a hidden group.
+
+    ``hidden_groups`` holds the key tuples (in the order of ``group_a``/``group_b``) of the
+    groups that :func:`suppress` hid.
+    """
+    out = pairs.copy()
+    a = [tuple(r) for r in out[list(group_a)].itertuples(index=False)]
+    b = [tuple(r) for r in out[list(group_b)].itertuples(index=False)]
+    hidden = np.array([x in hidden_groups or y in hidden_groups for x, y in zip(a, b, strict=True)])
+    _blank(out, hidden.astype(bool), exclude=set(keep) | set(group_a) | set(group_b))
+    return out
+
+
+def _blank(table: pd.DataFrame, hidden: np.ndarray, *, exclude: set[str]) -> None:
+    """Blank the hidden rows in place, keeping each column's kind (counts stay integers)."""
+    for col in table.columns:
+        if col in exclude or col == "suppressed":
+            continue
+        series = table[col]
+        if pd.api.types.is_bool_dtype(series):
+            table[col] = series.astype("boolean")
+        elif pd.api.types.is_integer_dtype(series):
+            table[col] = series.astype("Int64")
+        elif not pd.api.types.is_float_dtype(series):
+            table[col] = series.astype(object)
+        table.loc[hidden, col] = None
+    table["suppressed"] = hidden

@@ -1,0 +1,193 @@
+"""Calibrate the synthetic model to the published Phase One figures (a developer's tool).
+
+Run ``python -m learnsurvey.synth.calibrate [--rounds N]``. Each round generates Phase One
+sized data sets (29,940 pupils, 87 schools) for several seeds, analyses them with the same
+code as ``learnsurvey analyse`` and moves the model's free parameters towards
+``phase-one-targets.yaml``:
+
+* ``pattern`` and ``factor_correlations``: fitted in the population (no sampling) so that
+  the minres/promax solution of the implied dimension correlations hits the published
+  pattern, less the offset the last simulation showed between population and data;
+* ``reliability`` (the true-score share of each dimension score): the target, raised where
+  the fitted pattern's communality needs more room;
+* ``item_r`` so that each dimension's alpha hits that reliability;
+* ``location`` so that the share of pupils in the Quite/Very high bands hits its target;
+* ``school_share`` so that the top-against-bottom school effect sizes hit theirs.
+
+The result is written back to ``params/phase-one.yaml``; docs/synthetic-data.md explains it.
+"""
+
+from __future__ import annotations
+
+import argparse
+import tempfile
+from importlib import resources
+from pathlib import Path
+from typing import Any, Final
+
+import numpy as np
+import pandas as pd
+import yaml
+from numpy.typing import NDArray
+from scipy.optimize import minimize
+from scipy.stats import norm
+
+from learnsurvey.analysis import analyse_file
+from learnsurvey.analysis.psychometrics import match_factors
+from learnsurvey.instruments import Instrument, load_instrument
+from learnsurvey.io import write_responses
+from learnsurvey.stats.factor import factor_analysis
+
+from .model import ResponseModel
+from .params import SynthParams, load_params
+
+SEEDS = (11, 12, 13, 14)
+ROTATION: Final = "promax"
+
+
+def _targets() -> dict[str, Any]:
+    text = resources.files(__package__).joinpath("params", "phase-one-targets.yaml").read_text()
+    data: dict[str, Any] = yaml.safe_load(text)
+    return data
+
+
+def measure(params: SynthParams, seeds: tuple[int, ...] = SEEDS) -> pd.DataFrame:
+    """The calibrated figures of each dimension, averaged over ``seeds``."""
+    inst = load_instrument(params.instrument)
+    model = ResponseModel(inst, params)
+    runs = []
+    with tempfile.TemporaryDirectory() as tmp:
+        for seed in seeds:
+            path = Path(tmp) / f"s{seed}.parquet"
+            write_responses(path, model.tables(29_940, 87, seed))
+            t = analyse_file(path, inst, threshold=10, rotation=ROTATION).tables
+            frame = (
+                t["reliability"]
+                .set_index("scale")[["alpha"]]
+                .join(t["dimension_summary"].set_index("dimension")[["pct_quite_or_very_high"]])
+            )
+            frame = frame.join(t["factor_pattern"].set_index("dimension")[inst.factor_ids])
+            frame = frame.join(t["top_bottom"].set_index("dimension")[["effect_size"]])
+            runs.append(frame)
+    return pd.concat(runs).groupby(level=0).mean()
+
+
+def population_pattern(
+    pattern: NDArray[np.float64], phi: NDArray[np.float64], membership: NDArray[np.float64]
+) -> NDArray[np.float64]:
+    """Rotated loadings of the dimension correlations that ``pattern`` and ``phi`` imply."""
+    corr = pattern @ phi @ pattern.T
+    np.fill_diagonal(corr, 1.0)
+    solution = factor_analysis(corr, pattern.shape[1], method="minres", rotation=ROTATION)
+    order, signs = match_factors(solution.loadings, membership)
+    return np.asarray(solution.loadings[:, order] * signs)
+
+
+def fit_pattern(
+    target: NDArray[np.float64],
+    start: NDArray[np.float64],
+    phi: NDArray[np.float64],
+    cap: NDArray[np.float64],
+    membership: NDArray[np.float64],
+) -> tuple[NDArray[np.float64], NDArray[np.float64]]:
+    """Find a model pattern and factor correlations whose population solution is ``target``,
+    keeping each dimension's communality under ``cap``."""
+    n, k = start.shape
+    iu = np.triu_indices(k, 1)
+
+    def unpack(x: NDArray[np.float64]) -> tuple[NDArray[np.float64], NDArray[np.float64]]:
+        f = np.eye(k)
+        f[iu] = f[iu[1], iu[0]] = np.tanh(x[n * k :])
+        return x[: n * k].reshape(n, k), f
+
+    def loss(x: NDArray[np.float64]) -> float:
+        p, f = unpack(x)
+        h2 = np.einsum("ij,jk,ik->i", p, f, p)
+        gap = population_pattern(p, f, membership) - target
+        return float((gap**2).sum() + 50 * (np.maximum(0.0, h2 - cap) ** 2).sum())
+
+    x0 = np.concatenate([start.ravel(), np.arctanh(np.clip(phi[iu], -0.95, 0.95))])
+    best = minimize(loss, x0, method="Powell", options={"maxfev": 4000, "xtol": 1e-4})
+    return unpack(best.x)
+
+
+def step(
+    params: SynthParams, observed: pd.DataFrame, targets: dict[str, Any], inst: Instrument
+) -> SynthParams:
+    dims, factors = inst.dimension_ids, inst.factor_ids
+    membership = np.array([[float(d.factor == f) for f in factors] for d in inst.dimensions])
+    published = np.array([[targets["pattern_matrix"][d][f] for f in factors] for d in dims])
+    rho_t = np.array([targets["pattern_matrix"][d]["reliability"] for d in dims])
+    pattern, phi = params.pattern_matrix(inst), params.phi(inst)
+    offset = observed.loc[dims, factors].to_numpy() - population_pattern(pattern, phi, membership)
+    pattern, phi = fit_pattern(published - offset, pattern, phi, rho_t + 0.01, membership)
+    h2 = np.einsum("ij,jk,ik->i", pattern, phi, pattern)
+    data = params.model_dump()
+    data["factor_correlations"] = {
+        factors[a]: {factors[b]: float(round(phi[a, b], 4)) for b in range(a + 1, len(factors))}
+        for a in range(len(factors) - 1)
+    }
+    pct_t = targets["percent_quite_or_very_high"]
+    top_t = targets["top_vs_bottom_school_effect_size"]
+    for i, d in enumerate(dims):
+        dim = data["dimensions"][d]
+        obs = observed.loc[d]
+        dim["pattern"] = {f: float(round(pattern[i, j], 4)) for j, f in enumerate(factors)}
+        rho = float(round(max(rho_t[i], h2[i] + 0.005), 4))
+        r_target, r_obs = rho / (4 - 3 * rho), obs["alpha"] / (4 - 3 * obs["alpha"])
+        r_now = dim["item_r"] * (r_target / r_obs if dim["reliability"] == rho else 1.0)
+        dim["reliability"] = rho
+        dim["item_r"] = float(round(min(0.95, r_now if rho == rho_t[i] else r_target * 1.1), 4))
+        sd_mean = np.sqrt(dim["item_r"] + (1 - dim["item_r"]) / 4)
+        z_t, z_o = (
+            norm.ppf(np.clip(x / 100, 1e-3, 1 - 1e-3))
+            for x in (pct_t[d], obs["pct_quite_or_very_high"])
+        )
+        dim["location"] = float(round(dim["location"] + 0.9 * (z_t - z_o) * sd_mean, 4))
+        target_g = top_t.get(d, float(np.mean(list(top_t.values()))))
+        ratio = (target_g / obs["effect_size"]) ** 2
+        dim["school_share"] = float(round(np.clip(dim["school_share"] * ratio**0.7, 0.01, 0.4), 4))
+    return SynthParams.model_validate(data)
+
+
+def report(observed: pd.DataFrame, targets: dict[str, Any]) -> float:
+    """Print each gap as a share of its tolerance; return the worst."""
+    worst = 0.0
+    for d, row in observed.iterrows():
+        pm = targets["pattern_matrix"][d]
+        gaps = {
+            "alpha": (row["alpha"] - pm["reliability"]) / 0.05,
+            "pct": (row["pct_quite_or_very_high"] - targets["percent_quite_or_very_high"][d]) / 5,
+            **{f: (row[f] - pm[f]) / 0.10 for f in ("teachers", "learning", "safety")},
+        }
+        top = targets["top_vs_bottom_school_effect_size"].get(d)
+        if top is not None:
+            gaps["top"] = (row["effect_size"] - top) / 0.3
+        worst = max(worst, *(abs(v) for v in gaps.values()))
+        print(f"{d:24s}" + " ".join(f"{k}={v:+.2f}" for k, v in gaps.items()))
+    print(f"worst gap / tolerance: {worst:.2f}")
+    return worst
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description="Calibrate the synthetic Phase One model.")
+    parser.add_argument("--rounds", type=int, default=6)
+    args = parser.parse_args()
+    params = load_params("phase-one")
+    inst = load_instrument(params.instrument)
+    targets = _targets()
+    for k in range(args.rounds):
+        observed = measure(params)
+        print(f"round {k}")
+        report(observed.drop(index="overall", errors="ignore"), targets)
+        params = step(params, observed, targets, inst)
+    print("final")
+    report(measure(params).drop(index="overall", errors="ignore"), targets)
+    out = Path(str(resources.files(__package__).joinpath("params", "phase-one.yaml")))
+    header = "".join(line for line in out.read_text().splitlines(True) if line.startswith("#"))
+    out.write_text(header + yaml.safe_dump(params.model_dump(), sort_keys=False, width=100))
+    print(f"wrote {out}")
+
+
+if __name__ == "__main__":
+    main()

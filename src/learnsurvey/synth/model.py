@@ -1,0 +1,201 @@
+"""The generative model of synthetic responses (documented in docs/synthetic-data.md).
+
+Each pupil has a true score on every dimension, the sum of four independent parts: a key
+stage shift, a gender shift, a school effect and an individual part. Their covariances add
+up to a target covariance ``C = P Φ P'`` (off the diagonal) with the dimension's reliability
+on the diagonal, in units of the observed dimension score's SD, so the dimension scores
+reproduce the published pattern matrix ``P`` and reliabilities. Items are the true score plus
+noise, cut at thresholds into the five answers; reverse-worded items are stored reversed.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from dataclasses import dataclass
+from functools import cached_property
+
+import numpy as np
+import pyarrow as pa
+from numpy.typing import NDArray
+from scipy.stats import norm
+
+from learnsurvey.instruments import Instrument
+
+from .params import SynthParams
+from .schools import School, plan_schools
+
+__all__ = ["ResponseModel"]
+
+_PIECE = 50_000  # pupils drawn per random stream: results do not depend on chunk size
+
+
+@dataclass(frozen=True)
+class ResponseModel:
+    instrument: Instrument
+    params: SynthParams
+    wave: str = "2021-summer"
+
+    def __post_init__(self) -> None:
+        self.params.check_instrument(self.instrument)
+
+    @cached_property
+    def _dims(self) -> list[str]:
+        return self.instrument.dimension_ids
+
+    @cached_property
+    def reliability(self) -> NDArray[np.float64]:
+        return np.array([self.params.dimensions[d].reliability for d in self._dims])
+
+    @cached_property
+    def target_cov(self) -> NDArray[np.float64]:
+        p = self.params.pattern_matrix(self.instrument)
+        c = p @ self.params.phi(self.instrument) @ p.T
+        short = np.diag(c) - self.reliability
+        if (short > 1e-9).any():
+            bad = [d for d, s in zip(self._dims, short, strict=True) if s > 1e-9]
+            raise ValueError(f"pattern explains more than the reliability allows for {bad}")
+        np.fill_diagonal(c, self.reliability)
+        return c
+
+    @cached_property
+    def school_cov(self) -> NDArray[np.float64]:
+        k = np.sqrt([self.params.dimensions[d].school_share for d in self._dims])
+        return np.asarray(self.target_cov * np.outer(k, k))
+
+    def _shift_table(
+        self, shares: dict[str, float], shift: dict[str, float], extra: dict[str, dict[str, float]]
+    ) -> tuple[list[str], NDArray[np.float64]]:
+        labels = list(shares)
+        w = np.array([shares[g] for g in labels])
+        m = np.array(
+            [[shift.get(g, 0.0) + extra.get(g, {}).get(d, 0.0) for d in self._dims] for g in labels]
+        )
+        return labels, m - w @ m  # centred: the shifts move groups, not the whole population
+
+    @cached_property
+    def key_stage_shares(self) -> dict[str, float]:
+        """Pupil shares of each key stage, given the phase and key stage mix of schools."""
+        sch = self.params.schools
+        out: dict[str, float] = {}
+        for phase, share in sch.phase_shares.items():
+            weight = share * sch.size_median[phase]
+            for ks, s in sch.key_stage_shares[phase].items():
+                out[ks] = out.get(ks, 0.0) + weight * s
+        total = sum(out.values())
+        return {k: v / total for k, v in out.items()}
+
+    @cached_property
+    def key_stage_effects(self) -> tuple[list[str], NDArray[np.float64]]:
+        return self._shift_table(self.key_stage_shares, self.params.key_stage_shift, {})
+
+    @cached_property
+    def gender_effects(self) -> tuple[list[str], NDArray[np.float64]]:
+        p = self.params
+        return self._shift_table(p.gender_shares, p.gender_shift, p.gender_dimension_shift)
+
+    @cached_property
+    def individual_chol(self) -> NDArray[np.float64]:
+        cov = self.target_cov - self.school_cov
+        groups = (
+            (self.key_stage_shares, self.key_stage_effects),
+            (self.params.gender_shares, self.gender_effects),
+        )
+        for shares, (labels, shift) in groups:
+            w = np.array([shares[g] for g in labels])
+            cov = cov - (shift * w[:, None]).T @ shift
+        try:
+            return np.asarray(np.linalg.cholesky(cov), dtype=np.float64)
+        except np.linalg.LinAlgError:
+            raise ValueError(
+                "school, key stage and gender effects leave no room for pupils' own variation"
+            ) from None
+
+    @cached_property
+    def item_layout(self) -> tuple[NDArray[np.intp], NDArray[np.float64], NDArray[np.bool_]]:
+        """Per item: its dimension index, its threshold offset, whether it is reversed."""
+        dims = np.array([self._dims.index(i.dimension) for i in self.instrument.items])
+        rng = np.random.default_rng(20210621)  # fixed: item difficulty is part of the model
+        spread = self.params.item_location_spread
+        offsets = rng.uniform(-spread, spread, len(dims))
+        for d in range(len(self._dims)):
+            mine = dims == d
+            offsets[mine] -= offsets[mine].mean()
+        offsets += np.array([self.params.dimensions[d].location for d in self._dims])[dims]
+        reverse = np.array([i.reverse for i in self.instrument.items])
+        return dims, offsets, reverse
+
+    @cached_property
+    def thresholds(self) -> NDArray[np.float64]:
+        cum = np.cumsum(self.params.base_category_shares)[:-1]
+        return np.asarray(norm.ppf(cum), dtype=np.float64)
+
+    def schools(self, n_responses: int, n_schools: int, seed: int) -> list[School]:
+        return plan_schools(n_responses, n_schools, self.params, seed)
+
+    def tables(
+        self, n_responses: int, n_schools: int, seed: int, *, chunk_rows: int = 200_000
+    ) -> Iterator[pa.Table]:
+        """Responses in the import format, ``chunk_rows`` at a time, school by school."""
+        schools = self.schools(n_responses, n_schools, seed)
+        effects = np.random.default_rng([seed, 1]).multivariate_normal(
+            np.zeros(len(self._dims)), self.school_cov, size=len(schools), method="cholesky"
+        )
+        pending: list[pa.Table] = []
+        rows = 0
+        for k, school in enumerate(schools):
+            for piece, start in enumerate(range(0, school.size, _PIECE)):
+                size = min(_PIECE, school.size - start)
+                rng = np.random.default_rng([seed, 2, k, piece])
+                pending.append(self._pupils(school, effects[k], size, rng))
+                rows += size
+                if rows >= chunk_rows:
+                    yield pa.concat_tables(pending)
+                    pending, rows = [], 0
+        if pending:
+            yield pa.concat_tables(pending)
+
+    def _pupils(
+        self, school: School, effect: NDArray[np.float64], size: int, rng: np.random.Generator
+    ) -> pa.Table:
+        ks_labels, ks_shift = self.key_stage_effects
+        g_labels, g_shift = self.gender_effects
+        ks_names = list(school.key_stage_shares)
+        ks = rng.choice(len(ks_names), size=size, p=list(school.key_stage_shares.values()))
+        ks_idx = np.array([ks_labels.index(n) for n in ks_names])[ks]
+        gender = rng.choice(len(g_labels), size=size, p=list(self.params.gender_shares.values()))
+        true = (
+            ks_shift[ks_idx]
+            + g_shift[gender]
+            + effect
+            + rng.standard_normal((size, len(self._dims))) @ self.individual_chol.T
+        )
+        answers = self._answers(true, rng)
+        columns: dict[str, pa.Array] = {
+            "school": pa.array([school.school] * size, pa.string()),
+            "key_stage": pa.array(np.array(ks_names)[ks], pa.string()),
+            "gender": pa.array(np.array(g_labels)[gender], pa.string()),
+            "wave": pa.array([self.wave] * size, pa.string()),
+        }
+        for j, item in enumerate(self.instrument.item_ids):
+            col = answers[:, j]
+            columns[item] = pa.array(col, pa.int8(), mask=col < 0)
+        return pa.table(columns)
+
+    def _answers(self, true: NDArray[np.float64], rng: np.random.Generator) -> NDArray[np.int8]:
+        dims, offsets, reverse = self.item_layout
+        r = np.array([self.params.dimensions[d].item_r for d in self._dims])
+        a = np.sqrt(r)[dims]
+        standard = true / np.sqrt(self.reliability)
+        latent = a * standard[:, dims] + np.sqrt(1 - a * a) * rng.standard_normal(
+            (true.shape[0], len(dims))
+        )
+        cats = (latent[:, :, None] + offsets[None, :, None] > self.thresholds).sum(axis=2)
+        k = self.instrument.scale.n_categories
+        cats = np.where(reverse, k - 1 - cats, cats)
+        p = self.params
+        missing = rng.random(cats.shape) < p.missing_answer_rate
+        stops = np.less(rng.random(true.shape[0]), p.stop_early_rate)
+        stop_at = np.asarray(rng.integers(len(dims) // 2, len(dims), size=true.shape[0]))
+        missing |= stops[:, None] & (np.arange(len(dims)) >= stop_at[:, None])
+        values = cats + self.instrument.scale.min
+        return np.where(missing, -1, values).astype(np.int8)

@@ -1,0 +1,149 @@
+"""Synthetic schools: phase, size, key stages, context and trust."""
+
+from __future__ import annotations
+
+from dataclasses import asdict, dataclass
+
+import numpy as np
+import pandas as pd
+
+from .params import SynthParams
+
+__all__ = ["School", "plan_schools", "schools_frame"]
+
+_PLACES = [
+    "Ashford",
+    "Ashgrove",
+    "Beechwood",
+    "Birchfield",
+    "Brookside",
+    "Castleview",
+    "Cedarwood",
+    "Cherry",
+    "Clearwater",
+    "Cliffside",
+    "Elmhurst",
+    "Fairfield",
+    "Fernhill",
+    "Foxwood",
+    "Glenmore",
+    "Greenacre",
+    "Hawthorn",
+    "Hazelwood",
+    "Highfield",
+    "Hillcrest",
+    "Hollybank",
+    "Kingsmead",
+    "Lakeside",
+    "Larchwood",
+    "Limebrook",
+    "Maplewood",
+    "Meadowbank",
+    "Millbrook",
+    "Northgate",
+    "Oakfield",
+    "Orchard",
+    "Parkside",
+    "Pinewood",
+    "Queensway",
+    "Ravenscroft",
+    "Riverside",
+    "Rosehill",
+    "Sandown",
+    "Southmead",
+    "Springfield",
+    "Stonebridge",
+    "Summerfield",
+    "Thornbury",
+    "Valley",
+    "Westbrook",
+    "Willowdale",
+    "Windmill",
+    "Woodlands",
+    "Yewtree",
+]
+_KINDS = {
+    "primary": ("Primary School", "Primary Academy", "Infant and Junior School"),
+    "secondary": ("Academy", "High School", "School", "Community College"),
+    "all_through": ("All-Through School", "Academy"),
+}
+
+
+@dataclass(frozen=True)
+class School:
+    school: str
+    urn: str
+    phase: str
+    trust: str
+    region: str
+    size: int
+    fsm_pct: float
+    eal_pct: float
+    send_pct: float
+    inspection_rating: str
+    key_stage_shares: dict[str, float]
+
+
+def plan_schools(n_responses: int, n_schools: int, params: SynthParams, seed: int) -> list[School]:
+    """Draw the schools of a synthetic wave; their sizes add up to ``n_responses``."""
+    if n_schools < 1 or n_responses < n_schools:
+        raise ValueError("need at least one school and at least one response per school")
+    p = params.schools
+    rng = np.random.default_rng([seed, 0])
+    phases = list(p.phase_shares)
+    phase = rng.choice(phases, size=n_schools, p=list(p.phase_shares.values()))
+    median = np.array([p.size_median[str(ph)] for ph in phase])
+    weight = median * rng.lognormal(0.0, p.size_sigma, n_schools)
+    sizes = 1 + rng.multinomial(n_responses - n_schools, weight / weight.sum())
+    ratings = rng.choice(
+        list(p.inspection_shares), size=n_schools, p=list(p.inspection_shares.values())
+    )
+    fsm = 100 * rng.beta(2.0, 6.0, n_schools)
+    eal = 100 * rng.beta(1.2, 5.0, n_schools)
+    send = 100 * rng.beta(3.0, 20.0, n_schools)
+    in_trust = rng.random(n_schools) >= p.standalone_share
+    trust = rng.integers(0, len(p.trusts), n_schools)
+    names = _names(rng, [str(ph) for ph in phase])
+    return [
+        School(
+            school=names[k],
+            urn=str(100000 + 7919 * (k + 1) % 900000),
+            phase=str(phase[k]),
+            trust=p.trusts[trust[k]] if in_trust[k] else "",
+            region="England" if ratings[k] != "not_inspected" else "International",
+            size=int(sizes[k]),
+            fsm_pct=round(float(fsm[k]), 1),
+            eal_pct=round(float(eal[k]), 1),
+            send_pct=round(float(send[k]), 1),
+            inspection_rating=str(ratings[k]),
+            key_stage_shares=p.key_stage_shares[str(phase[k])],
+        )
+        for k in range(n_schools)
+    ]
+
+
+def _names(rng: np.random.Generator, phases: list[str]) -> list[str]:
+    used: set[str] = set()
+    names = []
+    for phase in phases:
+        while True:
+            name = f"{rng.choice(_PLACES)} {rng.choice(_KINDS[phase])}"
+            if name not in used:
+                break
+            name = f"{name} {len(used) + 1}"
+            if name not in used:
+                break
+        used.add(name)
+        names.append(name)
+    return names
+
+
+def schools_frame(schools: list[School]) -> pd.DataFrame:
+    """The companion context file: one row per school (no pupil-level data)."""
+    rows = []
+    for s in schools:
+        row = asdict(s)
+        row.pop("key_stage_shares")
+        row["responses"] = row.pop("size")
+        rows.append(row)
+    return pd.DataFrame(rows)
