@@ -1,6 +1,8 @@
 """Calibrate the synthetic model to the published Phase One figures (a developer's tool).
 
-Run ``python -m learnsurvey.synth.calibrate [--rounds N]``. Each round generates Phase One
+Run ``python -m learnsurvey.synth.calibrate [--rounds N]`` to calibrate, or
+``python -m learnsurvey.synth.calibrate --check N`` to report how many of seeds 1..N meet
+every published figure within its tolerance (nothing is changed). Each round generates Phase One
 sized data sets (29,940 pupils, 87 schools) for several seeds, analyses them with the same
 code as ``learnsurvey analyse`` and moves the model's free parameters towards
 ``phase-one-targets.yaml``:
@@ -40,8 +42,10 @@ from learnsurvey.stats.factor import factor_analysis
 
 from .model import ResponseModel
 from .params import SynthParams, load_params
+from .schools import schools_frame
+from .targets import compare_with_targets
 
-SEEDS = (11, 12, 13, 14)
+SEEDS = (11, 12, 13, 14, 15, 16)
 ROTATION: Final = "promax"
 
 
@@ -169,10 +173,40 @@ def report(observed: pd.DataFrame, targets: dict[str, Any]) -> float:
     return worst
 
 
+def check(n_seeds: int) -> pd.DataFrame:
+    """Share of seeds 1..n meeting each check of :func:`compare_with_targets`."""
+    params = load_params("phase-one")
+    inst = load_instrument(params.instrument)
+    model = ResponseModel(inst, params)
+    verdicts = []
+    with tempfile.TemporaryDirectory() as tmp:
+        for seed in range(1, n_seeds + 1):
+            path = Path(tmp) / "wave.parquet"
+            write_responses(path, model.tables(29_940, 87, seed))
+            context = schools_frame(model.schools(29_940, 87, seed))
+            tables = analyse_file(
+                path, inst, threshold=10, context=context, rotation=ROTATION
+            ).tables
+            report = compare_with_targets(tables)
+            verdicts.append(report.groupby("check", sort=False)["ok"].all().rename(seed))
+    table = pd.concat(verdicts, axis=1)
+    print(f"Seeds 1..{n_seeds}, 29,940 pupils in 87 schools each; share meeting each check:")
+    print(table.mean(axis=1).map("{:.0%}".format).to_string())
+    every = int(table.all(axis=0).sum())
+    print(f"seeds meeting every check: {every} of {n_seeds}")
+    failing = table.columns[~table.all(axis=0)].tolist()
+    print(f"seeds missing at least one: {failing}")
+    return table
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description="Calibrate the synthetic Phase One model.")
     parser.add_argument("--rounds", type=int, default=6)
+    parser.add_argument("--check", type=int, metavar="N", help="only report on seeds 1..N")
     args = parser.parse_args()
+    if args.check:
+        check(args.check)
+        return
     params = load_params("phase-one")
     inst = load_instrument(params.instrument)
     targets = _targets()

@@ -59,8 +59,15 @@ class ResponseModel:
 
     @cached_property
     def school_cov(self) -> NDArray[np.float64]:
+        # A school good for one dimension tends to be good for all (the report's top and bottom
+        # schools are the same on every dimension): the school effects' correlations are pulled
+        # towards one by `school_effect_common`.
+        c = self.target_cov
+        sd = np.sqrt(np.diag(c))
+        w = self.params.school_effect_common
+        corr = (1 - w) * c / np.outer(sd, sd) + w
         k = np.sqrt([self.params.dimensions[d].school_share for d in self._dims])
-        return np.asarray(self.target_cov * np.outer(k, k))
+        return np.asarray(corr * np.outer(k * sd, k * sd))
 
     def _shift_table(
         self, shares: dict[str, float], shift: dict[str, float], extra: dict[str, dict[str, float]]
@@ -132,14 +139,31 @@ class ResponseModel:
     def schools(self, n_responses: int, n_schools: int, seed: int) -> list[School]:
         return plan_schools(n_responses, n_schools, self.params, seed)
 
+    def school_effects(self, phases: list[str], seed: int) -> NDArray[np.float64]:
+        """School effects on each dimension: a Gaussian copula of ``school_cov`` whose margins
+        are evenly spaced normal quantiles within each phase (as in Latin hypercube sampling).
+        A few dozen schools then span the intended spread in every phase every time, instead
+        of by luck; which school gets which effect, and the ranks across dimensions, stay
+        random."""
+        rng = np.random.default_rng([seed, 1])
+        draw = rng.multivariate_normal(
+            np.zeros(len(self._dims)), self.school_cov, size=len(phases), method="cholesky"
+        )
+        effects = np.empty_like(draw)
+        sd = np.sqrt(np.diag(self.school_cov))
+        labels = np.array(phases)
+        for phase in dict.fromkeys(phases):
+            mine = labels == phase
+            ranks = draw[mine].argsort(axis=0).argsort(axis=0)
+            effects[mine] = norm.ppf((ranks + 0.5) / mine.sum()) * sd
+        return effects
+
     def tables(
         self, n_responses: int, n_schools: int, seed: int, *, chunk_rows: int = 200_000
     ) -> Iterator[pa.Table]:
         """Responses in the import format, ``chunk_rows`` at a time, school by school."""
         schools = self.schools(n_responses, n_schools, seed)
-        effects = np.random.default_rng([seed, 1]).multivariate_normal(
-            np.zeros(len(self._dims)), self.school_cov, size=len(schools), method="cholesky"
-        )
+        effects = self.school_effects([s.phase for s in schools], seed)
         pending: list[pa.Table] = []
         rows = 0
         for k, school in enumerate(schools):

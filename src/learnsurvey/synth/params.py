@@ -50,6 +50,7 @@ class SynthParams(_Model):
     item_location_spread: float = Field(ge=0)
     missing_answer_rate: float = Field(ge=0, lt=1)
     stop_early_rate: float = Field(ge=0, lt=1)
+    school_effect_common: float = Field(default=0.0, ge=0, lt=1)
     key_stage_shift: dict[str, float]
     gender_shares: dict[str, float]
     gender_shift: dict[str, float]

@@ -6,6 +6,8 @@ from dataclasses import asdict, dataclass
 
 import numpy as np
 import pandas as pd
+from numpy.typing import NDArray
+from scipy.stats import norm
 
 from .params import SynthParams
 
@@ -90,14 +92,14 @@ def plan_schools(n_responses: int, n_schools: int, params: SynthParams, seed: in
         raise ValueError("need at least one school and at least one response per school")
     p = params.schools
     rng = np.random.default_rng([seed, 0])
-    phases = list(p.phase_shares)
-    phase = rng.choice(phases, size=n_schools, p=list(p.phase_shares.values()))
+    # Stratified rather than independent draws: the mix of phases and ratings, and the spread
+    # of school sizes, are what the parameters say for any seed; who gets what is random.
+    phase = rng.permutation(_allocate(p.phase_shares, n_schools))
     median = np.array([p.size_median[str(ph)] for ph in phase])
-    weight = median * rng.lognormal(0.0, p.size_sigma, n_schools)
+    spread = norm.ppf((rng.permutation(n_schools) + 0.5) / n_schools)
+    weight = median * np.exp(p.size_sigma * spread)
     sizes = 1 + rng.multinomial(n_responses - n_schools, weight / weight.sum())
-    ratings = rng.choice(
-        list(p.inspection_shares), size=n_schools, p=list(p.inspection_shares.values())
-    )
+    ratings = rng.permutation(_allocate(p.inspection_shares, n_schools))
     fsm = 100 * rng.beta(2.0, 6.0, n_schools)
     eal = 100 * rng.beta(1.2, 5.0, n_schools)
     send = 100 * rng.beta(3.0, 20.0, n_schools)
@@ -120,6 +122,14 @@ def plan_schools(n_responses: int, n_schools: int, params: SynthParams, seed: in
         )
         for k in range(n_schools)
     ]
+
+
+def _allocate(shares: dict[str, float], n: int) -> NDArray[np.str_]:
+    """``n`` labels in the given shares, rounded by largest remainder."""
+    exact = np.array(list(shares.values())) * n
+    counts = np.floor(exact).astype(int)
+    counts[np.argsort(counts - exact)[: n - counts.sum()]] += 1
+    return np.repeat(np.array(list(shares), dtype=np.str_), counts)
 
 
 def _names(rng: np.random.Generator, phases: list[str]) -> list[str]:

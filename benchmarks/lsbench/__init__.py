@@ -1,0 +1,1 @@
+"""The benchmark harness of `learnsurvey analyse` (run by benchmarks/run.py and `make bench`)."""
