@@ -272,7 +272,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         revision=git_revision(REPO),
         results=results,
     )
-    print_tables(Console(), run)
+    print_tables(Console() if sys.stdout.isatty() else Console(width=200), run)
     write_reports(console, run, args)
     return 0
 

@@ -56,7 +56,10 @@ def load_answers(path: Path, instrument: Instrument) -> NDArray[np.float64]:
     """The (rows × items) answers of a Parquet file, NaN where not answered."""
     table = pq.read_table(path, columns=instrument.item_ids)
     return np.column_stack(
-        [table[item].to_numpy(zero_copy_only=False).astype(np.float64) for item in table.columns]
+        [
+            table[item].to_numpy(zero_copy_only=False).astype(np.float64)
+            for item in table.column_names
+        ]
     )
 
 

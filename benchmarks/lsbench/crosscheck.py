@@ -137,12 +137,12 @@ def _groups(tables: Path, r: dict[str, Any], by: str, table: str) -> list[Check]
     ours = ours[~ours["suppressed"].astype(bool)].set_index([by, "dimension"])
     theirs = pd.DataFrame(
         [
-            {by: g, "dimension": dim, "mean": m, "sd": s}
+            {by: g, "dimension": dim, "mean_r": m, "sd_r": s}
             for dim, res in r["groups"][by].items()
             for g, m, s in zip(*(_listed(res[k]) for k in ("group", "mean", "sd")), strict=True)
         ]
     ).set_index([by, "dimension"])
-    both = ours.join(theirs, how="inner", rsuffix="_r")
+    both = ours.join(theirs, how="inner")
     name = by.replace("_", " ")
     return [
         _check(

@@ -184,6 +184,10 @@ SPEEDUP_HEADER = [
 ]
 
 
+def _seconds(value: float) -> str:
+    return f"{value:.0f}" if value >= 100 else f"{value:.1f}" if value >= 1 else f"{value:.2f}"
+
+
 def speedup_rows(results: list[SizeResult]) -> list[list[str]]:
     rows: list[list[str]] = []
     for res in results:
@@ -207,7 +211,7 @@ def speedup_rows(results: list[SizeResult]) -> list[list[str]]:
                 f"{ratio:.1f}×" if ratio is not None else "—",
                 f"≥ {SPEEDUP_TARGET:g}×" if judged else "—",
                 _verdict(met),
-                ", ".join(f"{k} {v:.1f}" for k, v in res.r_seconds.items()),
+                ", ".join(f"{k} {_seconds(v)}" for k, v in res.r_seconds.items()),
             ]
         )
     return rows
@@ -309,8 +313,12 @@ def target_lines(results: list[SizeResult]) -> list[str]:
 def _md_table(header: list[str], rows: list[list[str]]) -> str:
     if not rows:
         return "_Not run._\n"
-    lines = ["| " + " | ".join(header) + " |", "|" + "|".join("---" for _ in header) + "|"]
-    lines += ["| " + " | ".join(cell.replace("|", "\\|") for cell in row) + " |" for row in rows]
+
+    def line(cells: list[str]) -> str:
+        return "| " + " | ".join(cell.replace("|", "\\|") for cell in cells) + " |"
+
+    lines = [line(header), "|" + "|".join("---" for _ in header) + "|"]
+    lines += [line(row) for row in rows]
     return "\n".join(lines) + "\n"
 
 

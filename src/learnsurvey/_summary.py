@@ -2,21 +2,14 @@
 
 from __future__ import annotations
 
-from importlib import resources
 from typing import Any
 
 import pandas as pd
-import yaml
 from rich.console import Console
 from rich.table import Table
 
 from learnsurvey.analysis import AnalysisResult
-
-
-def published_targets() -> dict[str, Any]:
-    text = resources.files("learnsurvey.synth").joinpath("params", "phase-one-targets.yaml")
-    data: dict[str, Any] = yaml.safe_load(text.read_text("utf-8"))
-    return data
+from learnsurvey.synth.targets import phase_one_targets
 
 
 def _f(value: object, digits: int = 2) -> str:
@@ -31,7 +24,7 @@ def print_summary(console: Console, result: AnalysisResult, *, compare: bool) ->
     t = result.tables
     inst = result.statistics.instrument
     names = {d.id: d.name for d in inst.dimensions}
-    targets = published_targets() if compare else {}
+    targets = phase_one_targets() if compare else {}
     n_schools = int(result.statistics.cells["school"].nunique())
     overall = t["reliability"].set_index("scale").loc["overall"]
     console.rule(f"[bold]{inst.name}[/] (v{inst.version})")

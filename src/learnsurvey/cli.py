@@ -13,8 +13,6 @@ from rich.console import Console
 from learnsurvey import __version__
 from learnsurvey._progress import row_progress
 from learnsurvey.instruments import InstrumentError, builtin_instruments, load_instrument
-from learnsurvey.io import ResponseDataError, count_rows, write_responses, write_tables
-from learnsurvey.stats.disclosure import DisclosureError, check_threshold, default_threshold
 
 if TYPE_CHECKING:  # the analysis stack is imported only by the commands that need it
     from learnsurvey.analysis.psychometrics import Rotation
@@ -22,7 +20,9 @@ if TYPE_CHECKING:  # the analysis stack is imported only by the commands that ne
 console = Console()
 err_console = Console(stderr=True)
 
-_FAILURES = (InstrumentError, ResponseDataError, DisclosureError)
+# Commands import the analysis stack (pandas, scipy, pyarrow) when they run, so that
+# `learnsurvey --help` answers at once. Every error they raise on bad input is a ValueError
+# (InstrumentError, ResponseDataError, DisclosureError ...) and is shown without a traceback.
 
 
 @click.group()
@@ -95,6 +95,8 @@ def analyse(
     """Analyse a file of responses (CSV, XLSX or Parquet) and write the result tables."""
     from learnsurvey._summary import print_summary
     from learnsurvey.analysis import analyse_file, read_context
+    from learnsurvey.io import count_rows, write_tables
+    from learnsurvey.stats.disclosure import check_threshold, default_threshold
 
     started = time.perf_counter()
     try:
@@ -112,7 +114,7 @@ def analyse(
                 rotation=rotation,
             )
         written = write_tables(result.tables, out_dir, fmt="json" if fmt == "json" else "csv")
-    except (*_FAILURES, ValueError) as exc:
+    except ValueError as exc:
         _fail(exc)
         return
     if compare is None:
@@ -161,6 +163,7 @@ def synth(
     params_ref: str,
 ) -> None:
     """Write synthetic responses calibrated to the Phase One report."""
+    from learnsurvey.io import write_responses
     from learnsurvey.synth import ResponseModel, load_params, schools_frame
 
     try:
@@ -173,7 +176,7 @@ def synth(
             )
         context_path = context_path or out_path.with_name(f"{out_path.stem}.schools.csv")
         schools_frame(model.schools(n_responses, n_schools, seed)).to_csv(context_path, index=False)
-    except (*_FAILURES, ValueError, OSError) as exc:
+    except (ValueError, OSError) as exc:
         _fail(exc)
         return
     console.print(

@@ -7,6 +7,7 @@ import gc
 import json
 import sys
 from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
@@ -34,6 +35,32 @@ FORMATS = ["csv", "xlsx", "parquet"]
 MAX_PROBLEMS = ResponseDataError.MAX_PROBLEMS
 
 Row = dict[str, Any]
+
+
+@contextmanager
+def _unraisable() -> Iterator[list[Any]]:
+    """Collect what Python would print as "Exception ignored in ..." (e.g. unclosed files)."""
+    caught: list[Any] = []
+    previous = sys.unraisablehook
+    sys.unraisablehook = caught.append
+    try:
+        yield caught
+    finally:
+        sys.unraisablehook = previous
+
+
+def _describe(caught: list[Any]) -> list[str]:
+    return [f"{u.exc_type.__name__}: {u.exc_value}" for u in caught]
+
+
+@pytest.fixture(autouse=True)
+def _contain_leaks() -> Iterator[None]:
+    """Keep a leaked file handle from failing whichever test happens to run next; the tests
+    test_it_closes_a_rejected_spreadsheet and test_it_leaves_no_file_when_writing_responses_fails
+    check for leaks explicitly."""
+    yield
+    with _unraisable():
+        gc.collect()
 
 
 # --- building files -----------------------------------------------------------------------
@@ -347,6 +374,21 @@ def test_it_rejects_a_missing_file(tmp_path: Path) -> None:
     assert str(path) in str(error)
 
 
+@pytest.mark.parametrize(
+    "rows",
+    [
+        pytest.param([_row(), _row(challenge_2=7)], id="bad-value"),
+        pytest.param([], id="no-rows"),
+    ],
+)
+def test_it_closes_a_rejected_spreadsheet(tmp_path: Path, rows: list[Row]) -> None:
+    path = _write(tmp_path / "responses.xlsx", rows)
+    with _unraisable() as leaks:
+        _problems(path)
+        gc.collect()
+    assert _describe(leaks) == []
+
+
 def test_it_says_nothing_was_written(tmp_path: Path) -> None:
     path = _write(tmp_path / "responses.csv", [_row(challenge_1=6)])
     message = str(_problems(path))
@@ -437,9 +479,7 @@ def test_it_writes_responses_whose_first_batch_is_empty(tmp_path: Path, kind: st
 
 
 @pytest.mark.parametrize("kind", FORMATS)
-def test_it_leaves_no_file_when_writing_responses_fails(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, kind: str
-) -> None:
+def test_it_leaves_no_file_when_writing_responses_fails(tmp_path: Path, kind: str) -> None:
     def failing() -> Iterator[pa.Table]:
         yield from _arrow_tables(_random_rows(4), 2)
         raise RuntimeError("the generator broke")
@@ -449,10 +489,9 @@ def test_it_leaves_no_file_when_writing_responses_fails(
         write_responses(path, failing())
     assert list(tmp_path.iterdir()) == []
     # Nothing is left half-open either (an unclosed writer complains when collected).
-    unraisable: list[Any] = []
-    monkeypatch.setattr(sys, "unraisablehook", unraisable.append)
-    gc.collect()
-    assert [f"{u.exc_type.__name__}: {u.exc_value} in {u.object!r}" for u in unraisable] == []
+    with _unraisable() as leaks:
+        gc.collect()
+    assert _describe(leaks) == []
 
 
 def test_it_refuses_an_unknown_output_type(tmp_path: Path) -> None:
@@ -528,7 +567,7 @@ def test_it_leaves_an_earlier_set_of_tables_untouched_when_writing_fails(tmp_pat
     write_tables(_tables(), out)
     before = {p.name: p.read_bytes() for p in out.iterdir()}
     changed = {name: t.assign(extra=1) for name, t in _tables().items()}
-    with pytest.raises(OSError):
+    with pytest.raises(OSError, match="No space left"):
         write_tables({**changed, "broken": _ExplodingFrame({"a": [1]})}, out)
     assert {p.name: p.read_bytes() for p in out.iterdir()} == before
     assert [p.name for p in tmp_path.iterdir()] == ["tables"]

@@ -334,7 +334,7 @@ def test_it_hides_a_comparison_when_the_first_group_is_hidden() -> None:
 
 
 def test_it_refuses_to_report_on_a_data_set_below_the_threshold() -> None:
-    with pytest.raises(DisclosureError, match="describes 9 pupils.*fewer than 10"):
+    with pytest.raises(DisclosureError, match=r"describes 9 pupils.*fewer than 10"):
         require_publishable(9, 10, "this data set")
 
 

@@ -10,6 +10,7 @@ from __future__ import annotations
 import warnings
 from collections.abc import Callable
 from functools import reduce
+from itertools import pairwise
 
 import numpy as np
 import pandas as pd
@@ -46,7 +47,7 @@ def split_points(draw: st.DrawFn, n_rows: int) -> list[int]:
 
 
 def _chunks(x: NDArray[np.generic], cuts: list[int]) -> list[NDArray[np.generic]]:
-    return [x[a:b] for a, b in zip(cuts[:-1], cuts[1:], strict=True)]
+    return [x[a:b] for a, b in pairwise(cuts)]
 
 
 def _reference(compute: Callable[[], pd.DataFrame | pd.Series]) -> NDArray[np.float64]:
@@ -202,7 +203,7 @@ def test_it_refuses_to_add_tables_of_different_shapes() -> None:
 @st.composite
 def value_matrices(draw: st.DrawFn) -> NDArray[np.float64]:
     """Small-integer scores with NaN for missing, as pupils' answers and scores are."""
-    data, k = draw(answer_matrices())
+    data, _ = draw(answer_matrices())
     offset = draw(st.integers(-3, 3))
     return np.where(data >= 0, data + offset, np.nan).astype(np.float64)
 

@@ -6,7 +6,6 @@ from pathlib import Path
 
 import numpy as np
 import pandas as pd
-from scipy import stats as sps
 
 __all__ = ["INSPECTION_ORDER", "inspection_table", "read_context"]
 
@@ -53,7 +52,9 @@ def inspection_table(schools: pd.DataFrame, context: pd.DataFrame) -> pd.DataFra
             r: v for r, v in groups.items() if len(v) >= 2 and str(r).lower() not in NOT_RATED
         }
         if len(compared) >= 2:
-            test = sps.f_oneway(*compared.values())
+            from scipy.stats import f_oneway  # only analyses with a school context need it
+
+            test = f_oneway(*compared.values())
             f, p = float(test.statistic), float(test.pvalue)
             pooled = np.concatenate(list(compared.values()))
             ss_between = sum(len(v) * (v.mean() - pooled.mean()) ** 2 for v in compared.values())

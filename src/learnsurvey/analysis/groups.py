@@ -7,7 +7,7 @@ from itertools import combinations
 import numpy as np
 import pandas as pd
 from numpy.typing import NDArray
-from scipy import stats as sps
+from scipy import special
 
 from learnsurvey.stats.disclosure import suppress, suppress_pairs
 from learnsurvey.stats.effects import hedges_g
@@ -69,7 +69,7 @@ def _mean_ci(
     n: NDArray[np.float64], mean: NDArray[np.float64], sd: NDArray[np.float64]
 ) -> tuple[NDArray[np.float64], NDArray[np.float64]]:
     with np.errstate(invalid="ignore", divide="ignore"):
-        t = sps.t.ppf(0.5 + CONFIDENCE / 2, np.where(n > 1, n - 1, np.nan))
+        t = special.stdtrit(np.where(n > 1, n - 1, np.nan), 0.5 + CONFIDENCE / 2)
         half = t * sd / np.sqrt(n)
     return mean - half, mean + half
 

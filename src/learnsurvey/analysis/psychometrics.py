@@ -9,6 +9,7 @@ import pandas as pd
 from numpy.typing import NDArray
 from scipy.optimize import linear_sum_assignment
 
+from learnsurvey.stats.correlation import polychoric
 from learnsurvey.stats.factor import FactorSolution, factor_analysis
 from learnsurvey.stats.reliability import cronbach_alpha, item_rest_statistics, mcdonald_omega
 
@@ -16,7 +17,13 @@ from .statistics import WaveStatistics
 
 Rotation = Literal["oblimin", "promax"]
 
-__all__ = ["factor_tables", "item_table", "match_factors", "reliability_table"]
+__all__ = [
+    "factor_tables",
+    "item_correlations",
+    "item_table",
+    "match_factors",
+    "reliability_table",
+]
 
 
 def _item_cov_corr(stats: WaveStatistics) -> tuple[NDArray[np.float64], NDArray[np.float64]]:
@@ -89,6 +96,29 @@ def item_table(stats: WaveStatistics) -> pd.DataFrame:
     table = table.sort_values("item", key=lambda s: s.map(order)).reset_index(drop=True)
     table["rank"] = table["mean"].rank(ascending=False, method="min").astype(np.int64)
     return table
+
+
+def item_correlations(stats: WaveStatistics) -> pd.DataFrame:
+    """Every pair of items (reverse-coded): pairwise n, Pearson and polychoric correlation.
+
+    Polychoric correlations use each item's thresholds from all its answers (psych's
+    ``global = TRUE``), estimated by maximum likelihood from the pair's contingency table.
+    """
+    inst = stats.instrument
+    moments = stats.items.moments(stats.layout.scale_values)
+    pearson = moments.corr()
+    poly = polychoric(stats.items.counts).rho
+    a, b = np.triu_indices(len(inst.items), 1)
+    ids = np.array(inst.item_ids)
+    return pd.DataFrame(
+        {
+            "item_a": ids[a],
+            "item_b": ids[b],
+            "n": moments.n[a, b].astype(np.int64),
+            "pearson": pearson[a, b],
+            "polychoric": poly[a, b],
+        }
+    )
 
 
 def match_factors(

@@ -8,7 +8,13 @@ from learnsurvey.stats.disclosure import require_publishable, suppress
 
 from .context import inspection_table
 from .groups import effects_table, group_summary, icc_table, school_table, top_bottom_table
-from .psychometrics import Rotation, factor_tables, item_table, reliability_table
+from .psychometrics import (
+    Rotation,
+    factor_tables,
+    item_correlations,
+    item_table,
+    reliability_table,
+)
 from .statistics import WaveStatistics
 
 __all__ = ["TABLE_NAMES", "wave_tables"]
@@ -18,6 +24,7 @@ TABLE_NAMES = (
     "factor_pattern",
     "factor_correlations",
     "items",
+    "item_correlations",
     "dimension_summary",
     "notion_summary",
     "school_summary",
@@ -69,6 +76,7 @@ def wave_tables(
         "factor_pattern": pattern,
         "factor_correlations": phi,
         "items": item_table(stats),
+        "item_correlations": item_correlations(stats),
         "dimension_summary": suppress(dims, threshold=threshold, keep=["dimension"]),
         "notion_summary": suppress(notions, threshold=threshold, keep=["notion"]),
         "school_summary": schools,

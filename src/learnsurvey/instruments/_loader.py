@@ -13,6 +13,8 @@ from pydantic import ValidationError
 from ._schema import Instrument, Translation
 
 _DATA = "data"
+# libyaml's loader when the wheel has it: several times faster on the instrument files.
+_SafeLoader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 
 
 class InstrumentError(ValueError):
@@ -73,7 +75,7 @@ def _load_path(path: Path) -> Instrument:
 
 def _read_yaml(path: Path) -> dict[str, Any]:
     try:
-        data = yaml.safe_load(path.read_text(encoding="utf-8"))
+        data = yaml.load(path.read_text(encoding="utf-8"), Loader=_SafeLoader)
     except yaml.YAMLError as exc:
         raise InstrumentError(f"{path}: not valid YAML: {exc}") from None
     except OSError as exc:

@@ -1,0 +1,65 @@
+"""Django-free psychometrics: arrays and sufficient statistics in, numbers and tidy tables out.
+
+One module per family: :mod:`.moments` (mergeable sufficient statistics), :mod:`.reliability`,
+:mod:`.correlation`, :mod:`.factor`, :mod:`.effects`, :mod:`.multilevel` and
+:mod:`.disclosure` (the one place small-group suppression is decided). Every function states
+its formula, a reference, and the R results it was checked against (tests/golden/).
+"""
+
+from .correlation import Polychoric, cov_to_corr, polychoric
+from .disclosure import (
+    DEFAULT_THRESHOLD,
+    DisclosureError,
+    default_threshold,
+    require_publishable,
+    suppress,
+    suppress_pairs,
+)
+from .effects import hedges_g
+from .factor import FactorSolution, factor_analysis, squared_multiple_correlations
+from .moments import CategoryTables, GroupMoments, PairwiseMoments
+from .multilevel import (
+    RandomIntercept,
+    icc1,
+    icc1_anova,
+    random_intercept_reml,
+    shrunken_means,
+)
+from .reliability import (
+    Alpha,
+    Omega,
+    cronbach_alpha,
+    feldt_ci,
+    item_rest_statistics,
+    mcdonald_omega,
+)
+
+__all__ = [
+    "DEFAULT_THRESHOLD",
+    "Alpha",
+    "CategoryTables",
+    "DisclosureError",
+    "FactorSolution",
+    "GroupMoments",
+    "Omega",
+    "PairwiseMoments",
+    "Polychoric",
+    "RandomIntercept",
+    "cov_to_corr",
+    "cronbach_alpha",
+    "default_threshold",
+    "factor_analysis",
+    "feldt_ci",
+    "hedges_g",
+    "icc1",
+    "icc1_anova",
+    "item_rest_statistics",
+    "mcdonald_omega",
+    "polychoric",
+    "random_intercept_reml",
+    "require_publishable",
+    "shrunken_means",
+    "squared_multiple_correlations",
+    "suppress",
+    "suppress_pairs",
+]

@@ -63,9 +63,10 @@ def check_threshold(threshold: int) -> int:
 
 def require_publishable(n: float, threshold: int, what: str) -> None:
     """Refuse to report on a whole data set smaller than the threshold."""
-    if not n >= threshold:
+    if not n >= threshold:  # also refuses NaN: an unknown count is not a safe one
+        count = f"{int(n)}" if n == n else "an unknown number of"
         raise DisclosureError(
-            f"{what} describes {int(n)} pupils; nothing is reported about fewer than {threshold}"
+            f"{what} describes {count} pupils; nothing is reported about fewer than {threshold}"
         )
 
 

@@ -20,7 +20,7 @@ from typing import Final
 import numpy as np
 import pandas as pd
 from numpy.typing import ArrayLike, NDArray
-from scipy import stats
+from scipy import special
 
 from learnsurvey.stats.factor import (
     _as_square_symmetric,
@@ -169,8 +169,8 @@ def feldt_ci(
     df1 = n_obs - 1
     df2 = (n_obs - 1) * (n_items - 1)
     tail = (1.0 - confidence) / 2.0
-    low = 1.0 - (1.0 - alpha) * float(stats.f.ppf(1.0 - tail, df1, df2))
-    high = 1.0 - (1.0 - alpha) * float(stats.f.ppf(tail, df1, df2))
+    low = 1.0 - (1.0 - alpha) * float(special.fdtri(df1, df2, 1.0 - tail))
+    high = 1.0 - (1.0 - alpha) * float(special.fdtri(df1, df2, tail))
     return low, high
 
 

@@ -32,7 +32,7 @@ import pandas as pd
 import yaml
 from numpy.typing import NDArray
 from scipy.optimize import minimize
-from scipy.stats import norm
+from scipy.special import ndtri
 
 from learnsurvey.analysis import analyse_file
 from learnsurvey.analysis.psychometrics import match_factors
@@ -144,7 +144,7 @@ def step(
         dim["item_r"] = float(round(min(0.95, r_now if rho == rho_t[i] else r_target * 1.1), 4))
         sd_mean = np.sqrt(dim["item_r"] + (1 - dim["item_r"]) / 4)
         z_t, z_o = (
-            norm.ppf(np.clip(x / 100, 1e-3, 1 - 1e-3))
+            ndtri(np.clip(x / 100, 1e-3, 1 - 1e-3))
             for x in (pct_t[d], obs["pct_quite_or_very_high"])
         )
         dim["location"] = float(round(dim["location"] + 0.9 * (z_t - z_o) * sd_mean, 4))

@@ -17,7 +17,7 @@ from functools import cached_property
 import numpy as np
 import pyarrow as pa
 from numpy.typing import NDArray
-from scipy.stats import norm
+from scipy.special import ndtri
 
 from learnsurvey.instruments import Instrument
 
@@ -134,7 +134,7 @@ class ResponseModel:
     @cached_property
     def thresholds(self) -> NDArray[np.float64]:
         cum = np.cumsum(self.params.base_category_shares)[:-1]
-        return np.asarray(norm.ppf(cum), dtype=np.float64)
+        return np.asarray(ndtri(cum), dtype=np.float64)
 
     def schools(self, n_responses: int, n_schools: int, seed: int) -> list[School]:
         return plan_schools(n_responses, n_schools, self.params, seed)
@@ -155,7 +155,7 @@ class ResponseModel:
         for phase in dict.fromkeys(phases):
             mine = labels == phase
             ranks = draw[mine].argsort(axis=0).argsort(axis=0)
-            effects[mine] = norm.ppf((ranks + 0.5) / mine.sum()) * sd
+            effects[mine] = ndtri((ranks + 0.5) / mine.sum()) * sd
         return effects
 
     def tables(

@@ -7,7 +7,7 @@ from dataclasses import asdict, dataclass
 import numpy as np
 import pandas as pd
 from numpy.typing import NDArray
-from scipy.stats import norm
+from scipy.special import ndtri
 
 from .params import SynthParams
 
@@ -96,7 +96,7 @@ def plan_schools(n_responses: int, n_schools: int, params: SynthParams, seed: in
     # of school sizes, are what the parameters say for any seed; who gets what is random.
     phase = rng.permutation(_allocate(p.phase_shares, n_schools))
     median = np.array([p.size_median[str(ph)] for ph in phase])
-    spread = norm.ppf((rng.permutation(n_schools) + 0.5) / n_schools)
+    spread = ndtri((rng.permutation(n_schools) + 0.5) / n_schools)
     weight = median * np.exp(p.size_sigma * spread)
     sizes = 1 + rng.multinomial(n_responses - n_schools, weight / weight.sum())
     ratings = rng.permutation(_allocate(p.inspection_shares, n_schools))

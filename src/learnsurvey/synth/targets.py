@@ -34,6 +34,10 @@ def phase_one_targets() -> dict[str, Any]:
     return data
 
 
+def _num(value: object) -> float:
+    return float(value)  # type: ignore[arg-type]
+
+
 def _row(check: str, subject: str, observed: float, target: str, ok: bool) -> dict[str, Any]:
     return {"check": check, "subject": subject, "observed": observed, "target": target, "ok": ok}
 
@@ -62,7 +66,7 @@ def compare_with_targets(
         _near(
             "overall_alpha",
             "overall",
-            rel.loc["overall", "alpha"],
+            _num(rel.loc["overall", "alpha"]),
             t["sample"]["overall_alpha"],
             tol["overall_alpha"],
         )
@@ -72,7 +76,7 @@ def compare_with_targets(
             _near(
                 "reliability",
                 dim,
-                rel.loc[dim, "alpha"],
+                _num(rel.loc[dim, "alpha"]),
                 published["reliability"],
                 tol["reliability"],
             )
@@ -82,7 +86,7 @@ def compare_with_targets(
                 _near(
                     "pattern_loading",
                     f"{dim}/{f}",
-                    pattern.loc[dim, f],
+                    _num(pattern.loc[dim, f]),
                     published[f],
                     tol["pattern_loading"],
                 )
@@ -95,7 +99,7 @@ def compare_with_targets(
             _near(
                 "pct_quite_or_very_high",
                 dim,
-                summary.loc[dim, "pct_quite_or_very_high"],
+                _num(summary.loc[dim, "pct_quite_or_very_high"]),
                 pct,
                 tol["pct_quite_or_very_high"],
             )
@@ -105,7 +109,7 @@ def compare_with_targets(
             _near(
                 "top_bottom_effect_size",
                 dim,
-                top.loc[dim, "effect_size"],
+                _num(top.loc[dim, "effect_size"]),
                 g,
                 tol["top_bottom_effect_size"],
             )
