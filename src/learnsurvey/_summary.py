@@ -36,7 +36,7 @@ def print_summary(console: Console, result: AnalysisResult, *, compare: bool) ->
         f"{overall['omega_hierarchical']:.3f}. Figures about fewer than {result.threshold} "
         "pupils are suppressed."
     )
-    table = Table(title="The nine learning dimensions", title_justify="left")
+    table = Table(title=f"The {len(inst.dimensions)} dimensions", title_justify="left")
     for col in ["Dimension", "Alpha", "% quite/very high", "Mean", "ICC", *inst.factor_ids]:
         table.add_column(col, justify="left" if col == "Dimension" else "right")
     rel = t["reliability"].set_index("scale")

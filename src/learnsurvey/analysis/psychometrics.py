@@ -31,6 +31,12 @@ def _item_cov_corr(stats: WaveStatistics) -> tuple[NDArray[np.float64], NDArray[
     return moments.cov(), moments.corr()
 
 
+def estimable(n_vars: int, n_factors: int) -> bool:
+    """Whether ``n_factors`` common factors can be fitted to ``n_vars`` variables (at least
+    three variables and non-negative degrees of freedom: (p − k)² ≥ p + k)."""
+    return n_vars >= 3 and (n_vars - n_factors) ** 2 >= n_vars + n_factors
+
+
 def reliability_table(stats: WaveStatistics) -> pd.DataFrame:
     """Alpha (with Feldt CI) and omega per dimension, and over all items (``overall``).
 
@@ -46,24 +52,24 @@ def reliability_table(stats: WaveStatistics) -> pd.DataFrame:
         for d in inst.dimensions
     ]
     scales.append(("overall", list(range(len(inst.items))), max(3, len(inst.factors))))
-    for name, idx, n_group in scales:
+    nan = float("nan")
+    for name, idx, wanted in scales:
         n = int(score_n[stats.layout.ids.index(name)])
-        alpha = cronbach_alpha(cov[np.ix_(idx, idx)], n_obs=n)
-        omega = mcdonald_omega(corr[np.ix_(idx, idx)], n_group_factors=n_group)
-        rows.append(
-            {
-                "scale": name,
-                "n": n,
-                "n_items": len(idx),
-                "alpha": alpha.alpha,
-                "alpha_ci_low": alpha.ci_low,
-                "alpha_ci_high": alpha.ci_high,
-                "std_alpha": alpha.standardized,
-                "average_r": alpha.average_r,
-                "omega_total": omega.omega_total,
-                "omega_hierarchical": omega.omega_hierarchical,
-            }
-        )
+        row: dict[str, object] = {"scale": name, "n": n, "n_items": len(idx)}
+        # Scales too short for a statistic get blanks rather than an error: a small custom
+        # instrument (docs/examples/minimal-instrument.yaml) must still analyse.
+        alpha = cronbach_alpha(cov[np.ix_(idx, idx)], n_obs=n) if len(idx) >= 2 else None
+        row["alpha"] = alpha.alpha if alpha else nan
+        row["alpha_ci_low"] = alpha.ci_low if alpha else nan
+        row["alpha_ci_high"] = alpha.ci_high if alpha else nan
+        row["std_alpha"] = alpha.standardized if alpha else nan
+        row["average_r"] = alpha.average_r if alpha else nan
+        n_group = next((g for g in (wanted, 1) if estimable(len(idx), g)), None)
+        omega = mcdonald_omega(corr[np.ix_(idx, idx)], n_group_factors=n_group) if n_group else None
+        row["omega_total"] = omega.omega_total if omega else nan
+        row["omega_hierarchical"] = omega.omega_hierarchical if omega else nan
+        row["omega_group_factors"] = n_group or 0
+        rows.append(row)
     return pd.DataFrame(rows)
 
 
@@ -76,7 +82,11 @@ def item_table(stats: WaveStatistics) -> pd.DataFrame:
     frames = []
     for d in inst.dimensions:
         idx = [k for k, i in enumerate(inst.items) if i.dimension == d.id]
-        rest = item_rest_statistics(cov[np.ix_(idx, idx)])
+        if len(idx) >= 3:
+            rest = item_rest_statistics(cov[np.ix_(idx, idx)])
+        else:  # alpha-if-deleted needs two items left
+            rest = pd.DataFrame({"item_rest_r": [np.nan] * len(idx)})
+            rest["alpha_if_deleted"] = np.nan
         frames.append(
             pd.DataFrame(
                 {
@@ -141,7 +151,7 @@ def match_factors(
 
 def factor_tables(
     stats: WaveStatistics, *, rotation: Rotation = "oblimin"
-) -> tuple[pd.DataFrame, pd.DataFrame, FactorSolution]:
+) -> tuple[pd.DataFrame, pd.DataFrame, FactorSolution | None]:
     """EFA (minres; oblimin by default) of the dimension scores' pairwise correlations.
 
     One factor per instrument notion; each extracted factor is named after the notion whose
@@ -151,6 +161,8 @@ def factor_tables(
     inst = stats.instrument
     idx = stats.layout.indices("dimension")
     corr = stats.scores.subset(idx).corr()
+    if not estimable(len(idx), len(inst.factors)):
+        return _no_factor_tables(stats, rotation)
     solution = factor_analysis(corr, len(inst.factors), method="minres", rotation=rotation)
     order, signs = match_factors(solution.loadings, stats.layout.dimension_factor)
     loadings = solution.loadings[:, order] * signs
@@ -164,3 +176,20 @@ def factor_tables(
     correlations = pd.DataFrame(phi, columns=inst.factor_ids)
     correlations.insert(0, "factor", inst.factor_ids)
     return pattern, correlations, solution
+
+
+def _no_factor_tables(
+    stats: WaveStatistics, rotation: str
+) -> tuple[pd.DataFrame, pd.DataFrame, None]:
+    """Blank tables for an instrument with too few dimensions for its factors."""
+    inst = stats.instrument
+    blank = np.full((len(inst.dimensions), len(inst.factors)), np.nan)
+    pattern = pd.DataFrame(blank, columns=inst.factor_ids)
+    pattern.insert(0, "dimension", inst.dimension_ids)
+    pattern["communality"] = np.nan
+    pattern["factor"] = [d.factor for d in inst.dimensions]
+    pattern["primary_factor"] = ""
+    pattern["rotation"] = rotation
+    correlations = pd.DataFrame(np.eye(len(inst.factors)), columns=inst.factor_ids)
+    correlations.insert(0, "factor", inst.factor_ids)
+    return pattern, correlations, None
