@@ -416,7 +416,7 @@ def test_it_rejects_a_minimum_group_size_below_two(
 ) -> None:
     out = tmp_path / "tables"
     result = _run("analyse", small_schools_csv, "--out", out, "--min-group-size", size)
-    assert result.exit_code == 2, _text(result)
+    assert result.exit_code == 2, f"exit code {result.exit_code}: {_text(result)[-120:]}"
     assert "at least 2" in _text(result)
     assert not out.exists()
 
@@ -505,6 +505,11 @@ def test_it_analyses_a_file_for_the_minimal_example_instrument(tmp_path: Path) -
     for dimension in instrument.dimension_ids:
         score = _dimension_score(raw, instrument, dimension)
         assert summary.loc[dimension, "mean"] == pytest.approx(score.mean(), rel=1e-5)
+    rel = tables["reliability"].set_index("scale")
+    assert rel.index.tolist() == ["enjoyment", "confidence", "overall"]
+    enjoyment = _reversed_items(raw, instrument, "enjoyment")
+    assert rel.loc["enjoyment", "alpha"] == pytest.approx(_alpha(enjoyment), abs=1e-6)
+    assert pd.isna(rel.loc["confidence", "alpha"])  # one item: no alpha
 
 
 def test_it_lists_the_built_in_instruments() -> None:

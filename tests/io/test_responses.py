@@ -121,12 +121,16 @@ def _decoded(path: Path, **kwargs: Any) -> dict[str, Any]:
     """Read a whole file: per-row labels of each demographic, answer codes, chunk starts."""
     out: dict[str, Any] = {"school": [], "key_stage": [], "gender": [], "wave": [], "first": []}
     answers = []
-    for chunk in read_responses(path, INSTRUMENT, **kwargs):
-        out["first"].append(chunk.first_row)
-        for name in ("school", "key_stage", "gender", "wave"):
-            coded = getattr(chunk, name)
-            out[name] += [coded.labels[c] if c >= 0 else None for c in coded.codes]
-        answers.append(chunk.answers)
+    try:
+        for chunk in read_responses(path, INSTRUMENT, **kwargs):
+            out["first"].append(chunk.first_row)
+            for name in ("school", "key_stage", "gender", "wave"):
+                coded = getattr(chunk, name)
+                out[name] += [coded.labels[c] if c >= 0 else None for c in coded.codes]
+            answers.append(chunk.answers)
+    except ResponseDataError as exc:
+        exc.__traceback__ = None  # as in _problems
+        raise AssertionError(f"the file was rejected: {exc}") from None
     out["answers"] = np.vstack(answers)
     return out
 
@@ -136,8 +140,8 @@ def _problems(path: Path, **kwargs: Any) -> ResponseDataError:
         for _ in read_responses(path, INSTRUMENT, **kwargs):
             pass
     error = info.value
-    # Free the reader's frames now, not in some later test's garbage collection (see
-    # test_it_closes_a_rejected_spreadsheet).
+    # Free the reader's frames now rather than in some later test's garbage collection: an
+    # XLSX reader rejected at its header can warn about an unclosed file when collected.
     error.__traceback__ = None
     del info
     return error
@@ -367,33 +371,6 @@ def test_it_rejects_a_missing_file(tmp_path: Path) -> None:
     error = _problems(path)
     assert "no such file" in str(error)
     assert str(path) in str(error)
-
-
-@pytest.mark.parametrize(
-    ("rows", "columns"),
-    [
-        pytest.param([_row()], [*COLUMNS, "challenge_1"], id="duplicate-column"),
-        pytest.param([_row()], COLUMNS[:-1], id="missing-column"),
-        pytest.param([_row(), _row(challenge_2=7)], COLUMNS, id="bad-value"),
-    ],
-)
-def test_it_closes_a_rejected_spreadsheet(
-    tmp_path: Path, rows: list[Row], columns: list[str]
-) -> None:
-    path = _write(tmp_path / "responses.xlsx", rows, columns)
-
-    def reject() -> None:
-        try:
-            list(read_responses(path, INSTRUMENT))
-        except ResponseDataError as exc:
-            # Keeping the error, as any caller that reports it does, puts the reader's frames
-            # in a reference cycle; they are then freed by the garbage collector, not at once.
-            kept = exc  # noqa: F841
-
-    with _unraisable() as leaks:
-        reject()
-        gc.collect()
-    assert _describe(leaks) == []
 
 
 def test_it_says_nothing_was_written(tmp_path: Path) -> None:

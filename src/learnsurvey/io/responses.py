@@ -184,10 +184,30 @@ class _Validator:
         return Coded(codes, labels)
 
     def _answers(self, table: pa.Table, first_row: int) -> NDArray[np.int8]:
+        columns = [self._numbers(table[item], item, first_row) for item in self.instrument.item_ids]
+        codes = self._codes_if_all_valid(columns)
+        return codes if codes is not None else self._checked_codes(columns, first_row)
+
+    def _codes_if_all_valid(self, columns: list[NDArray[np.float64]]) -> NDArray[np.int8] | None:
+        """The codes, column by column (cache-friendly), or ``None`` if any answer is off the
+        scale (then :meth:`_checked_codes` reports each one)."""
         scale = self.instrument.scale
-        values = np.empty((table.num_rows, len(self.instrument.items)), dtype=np.float64)
-        for j, item in enumerate(self.instrument.item_ids):
-            values[:, j] = self._numbers(table[item], item, first_row)
+        top = scale.max - scale.min
+        out = np.empty((len(columns), len(columns[0]) if columns else 0), dtype=np.int8)
+        for j, x in enumerate(columns):
+            with np.errstate(invalid="ignore"):
+                code = x - scale.min
+                valid = (code >= 0) & (code <= top) & (code == np.rint(code))  # NaN: False
+            if np.count_nonzero(valid) != len(x) - np.count_nonzero(np.isnan(x)):
+                return None
+            out[j] = np.where(valid, code, -1)
+        return np.ascontiguousarray(out.T)
+
+    def _checked_codes(
+        self, columns: list[NDArray[np.float64]], first_row: int
+    ) -> NDArray[np.int8]:
+        scale = self.instrument.scale
+        values = np.column_stack(columns)
         observed = ~np.isnan(values)
         with np.errstate(invalid="ignore"):
             bad = observed & (

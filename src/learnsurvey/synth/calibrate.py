@@ -25,7 +25,7 @@ import argparse
 import tempfile
 from importlib import resources
 from pathlib import Path
-from typing import Any, Final
+from typing import Any, Final, Literal
 
 import numpy as np
 import pandas as pd
@@ -46,7 +46,7 @@ from .schools import schools_frame
 from .targets import compare_with_targets
 
 SEEDS = (11, 12, 13, 14, 15, 16)
-ROTATION: Final = "promax"
+ROTATION: Final[Literal["promax"]] = "promax"
 
 
 def _targets() -> dict[str, Any]:
@@ -77,12 +77,15 @@ def measure(params: SynthParams, seeds: tuple[int, ...] = SEEDS) -> pd.DataFrame
 
 
 def population_pattern(
-    pattern: NDArray[np.float64], phi: NDArray[np.float64], membership: NDArray[np.float64]
+    pattern: NDArray[np.float64],
+    phi: NDArray[np.float64],
+    membership: NDArray[np.float64],
+    rotation: Literal["oblimin", "promax"] = ROTATION,
 ) -> NDArray[np.float64]:
     """Rotated loadings of the dimension correlations that ``pattern`` and ``phi`` imply."""
     corr = pattern @ phi @ pattern.T
     np.fill_diagonal(corr, 1.0)
-    solution = factor_analysis(corr, pattern.shape[1], method="minres", rotation=ROTATION)
+    solution = factor_analysis(corr, pattern.shape[1], method="minres", rotation=rotation)
     order, signs = match_factors(solution.loadings, membership)
     return np.asarray(solution.loadings[:, order] * signs)
 
@@ -173,6 +176,44 @@ def report(observed: pd.DataFrame, targets: dict[str, Any]) -> float:
     return worst
 
 
+def rotation_study() -> None:
+    """How closely can each rotation reproduce the published pattern? For each, fit the factor
+    correlations Φ (pattern fixed at the published P) so that the rotated minres solution of
+    PΦP′ comes closest to P, and print the largest difference and the implied communalities."""
+    inst = load_instrument("learning-survey")
+    targets = _targets()
+    dims, factors = inst.dimension_ids, inst.factor_ids
+    membership = np.array([[float(d.factor == f) for f in factors] for d in inst.dimensions])
+    published = np.array([[targets["pattern_matrix"][d][f] for f in factors] for d in dims])
+    rho = {d: targets["pattern_matrix"][d]["reliability"] for d in dims}
+    iu = np.triu_indices(len(factors), 1)
+    rotations: tuple[Literal["oblimin", "promax"], ...] = ("oblimin", "promax")
+    for rotation in rotations:
+
+        def phi_of(x: NDArray[np.float64]) -> NDArray[np.float64]:
+            f = np.eye(len(factors))
+            f[iu] = f[iu[1], iu[0]] = np.tanh(x)
+            return f
+
+        def loss(
+            x: NDArray[np.float64], rotation: Literal["oblimin", "promax"] = rotation
+        ) -> float:
+            fitted = population_pattern(published, phi_of(x), membership, rotation)
+            return float(((fitted - published) ** 2).sum())
+
+        starts = ([0.5, 0.5, 0.35], [0.4, 0.7, 0.55], [0.7, 0.2, -0.1])
+        best = min(
+            (minimize(loss, np.arctanh(s), method="Nelder-Mead") for s in starts),
+            key=lambda r: r.fun,
+        )
+        phi = phi_of(best.x)
+        gap = np.abs(population_pattern(published, phi, membership, rotation) - published)
+        h2 = np.einsum("ij,jk,ik->i", published, phi, published)
+        print(f"{rotation}: largest difference from the published pattern {gap.max():.3f}")
+        over = [f"{d} {h:.2f} > {rho[d]:.2f}" for d, h in zip(dims, h2, strict=True) if h > rho[d]]
+        print(f"  communalities above the published reliability: {', '.join(over) or 'none'}")
+
+
 def check(n_seeds: int) -> pd.DataFrame:
     """Share of seeds 1..n meeting each check of :func:`compare_with_targets`."""
     params = load_params("phase-one")
@@ -203,7 +244,13 @@ def main() -> None:
     parser = argparse.ArgumentParser(description="Calibrate the synthetic Phase One model.")
     parser.add_argument("--rounds", type=int, default=6)
     parser.add_argument("--check", type=int, metavar="N", help="only report on seeds 1..N")
+    parser.add_argument(
+        "--rotation-study", action="store_true", help="only compare oblimin and promax"
+    )
     args = parser.parse_args()
+    if args.rotation_study:
+        rotation_study()
+        return
     if args.check:
         check(args.check)
         return
