@@ -100,7 +100,9 @@ def analyse(
 
     started = time.perf_counter()
     try:
-        threshold = check_threshold(min_group_size) if min_group_size else default_threshold()
+        threshold = (
+            default_threshold() if min_group_size is None else check_threshold(min_group_size)
+        )
         instrument = load_instrument(instrument_ref)
         context = read_context(context_path) if context_path else None
         total = count_rows(responses) if responses.is_file() else None

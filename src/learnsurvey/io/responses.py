@@ -74,10 +74,13 @@ def count_rows(path: Path) -> int:
         rows = int(wb.worksheets[0].max_row or 1) - 1
         wb.close()
         return rows
-    lines = 0
+    lines, last = 0, b"\n"
     with path.open("rb") as fh:
         while block := fh.read(1 << 22):
             lines += block.count(b"\n")
+            last = block[-1:]
+    if last != b"\n":
+        lines += 1  # the last row has no newline
     return max(lines - 1, 0)
 
 
@@ -91,7 +94,7 @@ def read_responses(
     kind = file_format(path)
     batches = {"csv": _csv_batches, "xlsx": _xlsx_batches, "parquet": _parquet_batches}[kind]
     validator = _Validator(path, instrument)
-    first_row = 2 if kind in {"csv", "xlsx"} else 1
+    first_row = 2  # rows are numbered as a spreadsheet shows them, in every format
     for table in batches(path, validator, chunk_rows):
         chunk = validator.chunk(table, first_row)
         first_row += table.num_rows
@@ -167,7 +170,7 @@ class _Validator:
         codes = encoded.indices.fill_null(-1).to_numpy(zero_copy_only=False).astype(np.int32)
         labels: list[str] = encoded.dictionary.to_pylist()
         if required and (codes < 0).any():
-            for i in np.flatnonzero(codes < 0)[:5]:
+            for i in np.flatnonzero(codes < 0)[: ResponseDataError.MAX_PROBLEMS + 1]:
                 self.add(first_row + int(i), name, "is empty; every row needs a school")
         if name in self.allowed:
             allowed = self.allowed[name]
@@ -213,7 +216,8 @@ class _Validator:
             bad = observed & (
                 (values != np.rint(values)) | (values < scale.min) | (values > scale.max)
             )
-        for i, j in np.argwhere(bad)[: ResponseDataError.MAX_PROBLEMS]:
+        # One more than can be shown, so that `add` knows to say there are more.
+        for i, j in np.argwhere(bad)[: ResponseDataError.MAX_PROBLEMS + 1]:
             self.add(
                 first_row + int(i),
                 self.instrument.item_ids[j],
@@ -285,8 +289,8 @@ def _xlsx_batches(path: Path, validator: _Validator, chunk_rows: int) -> Iterato
     from openpyxl import load_workbook
 
     wb = load_workbook(path, read_only=True, data_only=True)
+    rows = wb.worksheets[0].iter_rows(values_only=True)
     try:
-        rows = wb.worksheets[0].iter_rows(values_only=True)
         header = next(rows, None)
         if not header:
             raise ResponseDataError(path, [Problem(1, None, "the sheet is empty: no header row")])
@@ -294,17 +298,24 @@ def _xlsx_batches(path: Path, validator: _Validator, chunk_rows: int) -> Iterato
         while columns and columns[-1] == "":
             columns.pop()
         validator.check_header(columns)
+        # Spreadsheets often carry formatted but empty rows after the data: blank rows are
+        # held back until a row with data follows them, and dropped at the end.
         buffer: list[tuple[object, ...]] = []
+        blanks: list[tuple[object, ...]] = []
         for row in rows:
+            if all(v is None for v in row):
+                blanks.append(row)
+                continue
+            buffer += blanks
+            blanks = []
             buffer.append(row)
             if len(buffer) >= chunk_rows:
                 yield _text_table(columns, buffer)
                 buffer = []
-        while buffer and all(v is None for v in buffer[-1]):
-            buffer.pop()  # spreadsheets often carry empty rows after the data
         if buffer:
             yield _text_table(columns, buffer)
     finally:
+        rows.close()
         wb.close()
 
 

@@ -32,6 +32,8 @@ def write_responses(
     writer = {"csv": _write_csv, "parquet": _write_parquet, "xlsx": _write_xlsx}[kind]
     try:
         rows = writer(partial, tables, on_rows or (lambda n: None))
+        if not partial.exists():
+            raise ValueError("no responses to write")
         os.replace(partial, path)
     finally:
         partial.unlink(missing_ok=True)
@@ -82,14 +84,21 @@ def _write_xlsx(path: Path, tables: Iterable[pa.Table], on_rows: Callable[[int],
     wb = Workbook(write_only=True)
     ws = wb.create_sheet("responses")
     rows = 0
-    for table in tables:
-        if rows == 0:
-            ws.append(table.column_names)
-        if rows + table.num_rows > XLSX_MAX_ROWS:
-            raise ValueError(f"XLSX holds at most {XLSX_MAX_ROWS:,} rows; use CSV or Parquet")
-        for record in zip(*(col.to_pylist() for col in table.columns), strict=True):
-            ws.append(list(record))
-        rows += table.num_rows
-        on_rows(table.num_rows)
-    wb.save(path)
+    header = False
+    try:
+        for table in tables:
+            if not header:
+                ws.append(table.column_names)
+                header = True
+            if rows + table.num_rows > XLSX_MAX_ROWS:
+                raise ValueError(f"XLSX holds at most {XLSX_MAX_ROWS:,} rows; use CSV or Parquet")
+            for record in zip(*(col.to_pylist() for col in table.columns), strict=True):
+                ws.append(list(record))
+            rows += table.num_rows
+            on_rows(table.num_rows)
+    except BaseException:
+        ws.close()  # openpyxl keeps a temporary file open until the sheet is closed
+        raise
+    if header:
+        wb.save(path)
     return rows
