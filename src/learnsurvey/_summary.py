@@ -9,7 +9,7 @@ from rich.console import Console
 from rich.table import Table
 
 from learnsurvey.analysis import AnalysisResult
-from learnsurvey.synth.targets import phase_one_targets
+from learnsurvey.synth.targets import compare_with_targets, phase_one_targets
 
 
 def _f(value: object, digits: int = 2) -> str:
@@ -66,6 +66,24 @@ def print_summary(console: Console, result: AnalysisResult, *, compare: bool) ->
     console.print(table)
     _print_trend(console, t["key_stage_trend"], names)
     _print_top_bottom(console, t["top_bottom"], names, targets)
+    if compare:
+        _print_checks(console, t)
+
+
+def _print_checks(console: Console, tables: dict[str, pd.DataFrame]) -> None:
+    """How many published Phase One figures these tables reproduce within tolerance."""
+    if (tables["factor_pattern"]["rotation"] != "promax").any():
+        console.print(
+            "[dim]Run with --rotation promax to compare the pattern matrix with the report's.[/]"
+        )
+    report = compare_with_targets(tables)
+    missed = report[~report["ok"]]
+    console.print(
+        f"Published Phase One figures reproduced within tolerance: [bold]{int(report['ok'].sum())}"
+        f" of {len(report)}[/] (docs/synthetic-data.md lists the checks)."
+    )
+    for _, row in missed.iterrows():
+        console.print(f"  missed: {row['check']} {row['subject']}: target {row['target']}")
 
 
 def _print_trend(console: Console, trend: pd.DataFrame, names: dict[str, str]) -> None:

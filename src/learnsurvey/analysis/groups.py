@@ -94,7 +94,7 @@ def school_table(
     shown = table[~table["suppressed"]]
     rank = shown.groupby(label)["shrunken_mean"].rank(ascending=False, method="min")
     table["rank"] = pd.array([pd.NA] * len(table), dtype="Int64")
-    table.loc[shown.index, "rank"] = rank.astype(np.int64).to_numpy()
+    table.loc[shown.index, "rank"] = rank.astype("Int64").to_numpy()  # NA: no shrunken mean
     cols = [
         "school",
         label,
@@ -132,6 +132,19 @@ def icc_table(stats: WaveStatistics) -> pd.DataFrame:
     for j in stats.layout.indices("dimension"):
         n, mean, ss = moments.n[:, j], moments.means()[:, j], moments.ss_within()[:, j]
         ok = n > 0
+        if ok.sum() < 2:  # one school (a school analysing its own file): no ICC to estimate
+            rows.append(
+                {
+                    "dimension": stats.layout.ids[j],
+                    "icc": np.nan,
+                    "tau2": np.nan,
+                    "sigma2": np.nan,
+                    "grand_mean": np.nan,
+                    "n_schools": int(ok.sum()),
+                    "n": int(n.sum()),
+                }
+            )
+            continue
         fit = random_intercept_reml(n[ok], mean[ok], ss[ok])
         rows.append(
             {
@@ -249,4 +262,17 @@ def top_bottom_table(stats: WaveStatistics, schools: pd.DataFrame) -> pd.DataFra
                 "gap_pct_points": pct[0] - pct[1],
             }
         )
-    return pd.DataFrame(rows)
+    columns = [
+        "dimension",
+        "top_school",
+        "bottom_school",
+        "effect_size",
+        "ci_low",
+        "ci_high",
+        "top_mean",
+        "bottom_mean",
+        "top_n",
+        "bottom_n",
+        "gap_pct_points",
+    ]
+    return pd.DataFrame(rows, columns=columns)
