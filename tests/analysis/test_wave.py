@@ -109,6 +109,7 @@ def test_it_hides_a_small_school_and_one_more_so_it_cannot_be_recovered(tmp_path
     per_dim = hidden.groupby("dimension")["school"].nunique()
     assert (per_dim >= 2).all()
     assert set(hidden.school) >= {frame.school.iloc[0]}
-    assert hidden["mean"].isna().all() and hidden["n"].isna().all()
+    assert hidden["mean"].isna().all()
+    assert hidden["n"].isna().all()
     assert frame.school.iloc[0] not in set(tables["top_bottom"].top_school)
     assert frame.school.iloc[0] not in set(tables["top_bottom"].bottom_school)
