@@ -5,6 +5,7 @@ from __future__ import annotations
 import os
 from collections.abc import Callable, Iterable
 from pathlib import Path
+from typing import Protocol
 
 import pyarrow as pa
 
@@ -40,17 +41,23 @@ def write_responses(
     return rows
 
 
-def _write_csv(path: Path, tables: Iterable[pa.Table], on_rows: Callable[[int], None]) -> int:
-    import pyarrow.csv as pacsv
+class _ArrowWriter(Protocol):
+    def write_table(self, table: pa.Table) -> None: ...
+    def close(self) -> None: ...
 
+
+def _write_arrow(
+    path: Path,
+    tables: Iterable[pa.Table],
+    on_rows: Callable[[int], None],
+    open_writer: Callable[[Path, pa.Schema], _ArrowWriter],
+) -> int:
     rows = 0
-    writer: pacsv.CSVWriter | None = None
+    writer: _ArrowWriter | None = None
     try:
         for table in tables:
             if writer is None:
-                writer = pacsv.CSVWriter(
-                    path, table.schema, write_options=pacsv.WriteOptions(quoting_style="needed")
-                )
+                writer = open_writer(path, table.schema)
             writer.write_table(table)
             rows += table.num_rows
             on_rows(table.num_rows)
@@ -58,24 +65,23 @@ def _write_csv(path: Path, tables: Iterable[pa.Table], on_rows: Callable[[int], 
         if writer is not None:
             writer.close()
     return rows
+
+
+def _write_csv(path: Path, tables: Iterable[pa.Table], on_rows: Callable[[int], None]) -> int:
+    import pyarrow.csv as pacsv
+
+    options = pacsv.WriteOptions(quoting_style="needed")
+    return _write_arrow(
+        path, tables, on_rows, lambda p, schema: pacsv.CSVWriter(p, schema, write_options=options)
+    )
 
 
 def _write_parquet(path: Path, tables: Iterable[pa.Table], on_rows: Callable[[int], None]) -> int:
     import pyarrow.parquet as pq
 
-    rows = 0
-    writer: pq.ParquetWriter | None = None
-    try:
-        for table in tables:
-            if writer is None:
-                writer = pq.ParquetWriter(path, table.schema, compression="zstd")
-            writer.write_table(table)
-            rows += table.num_rows
-            on_rows(table.num_rows)
-    finally:
-        if writer is not None:
-            writer.close()
-    return rows
+    return _write_arrow(
+        path, tables, on_rows, lambda p, schema: pq.ParquetWriter(p, schema, compression="zstd")
+    )
 
 
 def _write_xlsx(path: Path, tables: Iterable[pa.Table], on_rows: Callable[[int], None]) -> int:
