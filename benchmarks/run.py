@@ -165,14 +165,14 @@ def run_r(
         result.checks = compare_with_r(tables, r)
 
 
-def run_pingouin(result: SizeResult, instrument: Instrument, steps: Steps) -> None:
+def run_pingouin(result: SizeResult, instrument: Instrument, repeats: int, steps: Steps) -> None:
     if not pingouin_available():
         result.alpha_note = "pingouin not installed"
         return
     rows = result.size.rows
     with steps.spinner(f"pingouin vs learnsurvey alpha: {rows:,} rows, in memory"):
         answers = load_answers(result.dataset.parquet, instrument)
-        result.alpha = time_alphas(answers, instrument)
+        result.alpha = time_alphas(answers, instrument, repeats=repeats)
         del answers
         gc.collect()
     a = result.alpha
@@ -203,7 +203,7 @@ def bench_size(
         result.r_note = f"R: {status.reason}"
     else:
         run_r(result, status, instrument, args, steps)
-    run_pingouin(result, instrument, steps)
+    run_pingouin(result, instrument, args.repeats, steps)
     return result
 
 

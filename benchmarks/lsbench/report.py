@@ -126,7 +126,7 @@ RESULT_HEADER = [
     "Best s",
     "CPU s",
     "Peak RSS MB",
-    "Runs",
+    "Each run, wall s",
     "Target",
     "Met",
 ]
@@ -157,7 +157,7 @@ def _program_row(size: Size, result: ProgramResult, *, judged: bool) -> list[str
         result.program,
         result.input,
         *timing,
-        str(len(m.runs)),
+        ", ".join(f"{r.wall_s:.2f}" for r in m.runs),
         target.describe() if target else "—",
         _verdict(met, why),
     ]
@@ -361,9 +361,10 @@ def _what_is_measured(run: BenchRun) -> str:
   (ICC and BLUPs) and mean/SD by key stage and gender. R computes fewer tables than
   `learnsurvey analyse`, so the comparison favours R. It is capped at
   {run.r_timeout_s:.0f} s a run. The speed-up is R's wall time over ours on the same file.
-* **pingouin** is timed in-process on data already in memory: `pingouin.cronbach_alpha` for
-  the nine dimensions and overall, against learnsurvey's own alpha path (reverse-coding, the
-  item-pair count tables, covariances, alpha) on the same answers.
+* **pingouin** is timed in-process on data already in memory (median of {run.repeats}):
+  `pingouin.cronbach_alpha` for the nine dimensions and overall, against learnsurvey's own
+  alpha path (reverse-coding, the item-pair count tables, covariances, alpha) on the same
+  answers.
 * **Agreement** compares our CSV tables (6 significant digits) with R's results on the same
   file.
 * **Data** are synthetic (`learnsurvey synth`'s model, `phase-one` parameters, seed

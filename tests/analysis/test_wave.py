@@ -113,3 +113,31 @@ def test_it_hides_a_small_school_and_one_more_so_it_cannot_be_recovered(tmp_path
     assert hidden["n"].isna().all()
     assert frame.school.iloc[0] not in set(tables["top_bottom"].top_school)
     assert frame.school.iloc[0] not in set(tables["top_bottom"].bottom_school)
+
+
+def test_it_reports_the_right_row_for_a_bad_cell_deep_in_a_large_csv(tmp_path: Path) -> None:
+    # The fast reader parses answers as numbers; after a bad cell, the rest of the file is
+    # read again as text from where it stopped. The row number must survive the switch.
+    from learnsurvey.io import ResponseDataError
+
+    frame = pd.read_parquet(synth_file(tmp_path, 12_000, 4)).astype({"challenge_2": "string"})
+    frame.loc[11_000, "challenge_2"] = "lots"
+    frame.loc[11_001, "challenge_3"] = 9
+    path = tmp_path / "large.csv"
+    frame.to_csv(path, index=False)
+    assert path.stat().st_size > 1 << 20  # more than one block of the reader
+    with pytest.raises(ResponseDataError) as caught:
+        list(read_responses(path, INSTRUMENT))
+    found = {(p.row, p.column) for p in caught.value.problems}
+    assert found == {(11_002, "challenge_2"), (11_003, "challenge_3")}
+
+
+def test_it_accepts_answers_padded_with_spaces(tmp_path: Path) -> None:
+    frame = pd.read_parquet(synth_file(tmp_path, 50, 2)).astype({"challenge_1": "string"})
+    frame["challenge_1"] = " " + frame["challenge_1"].fillna("") + " "
+    path = tmp_path / "padded.csv"
+    frame.to_csv(path, index=False)
+    chunks = list(read_responses(path, INSTRUMENT))
+    column = INSTRUMENT.item_ids.index("challenge_1")
+    assert (chunks[0].answers[:, column] >= -1).all()
+    assert (chunks[0].answers[:, column] >= 0).sum() > 40

@@ -19,6 +19,7 @@ import pytest
 from openpyxl import Workbook
 from openpyxl.styles import PatternFill
 
+import learnsurvey.io.tables as tables_module
 from learnsurvey.instruments import Instrument, load_instrument
 from learnsurvey.io import (
     ResponseDataError,
@@ -533,8 +534,17 @@ def test_it_writes_json_with_null_for_missing_values(tmp_path: Path) -> None:
 class _ExplodingFrame(pd.DataFrame):
     """A table that cannot be written, as when the disk fills up halfway through."""
 
-    def to_csv(self, *args: Any, **kwargs: Any) -> None:  # type: ignore[override]
-        raise OSError("No space left on device")
+
+@pytest.fixture(autouse=True)
+def _exploding_tables(monkeypatch: pytest.MonkeyPatch) -> None:
+    real = tables_module._write_csv
+
+    def write(table: pd.DataFrame, target: Path) -> None:
+        if isinstance(table, _ExplodingFrame):
+            raise OSError("No space left on device")
+        real(table, target)
+
+    monkeypatch.setattr(tables_module, "_write_csv", write)
 
 
 def test_it_writes_all_tables_or_none(tmp_path: Path) -> None:

@@ -83,27 +83,32 @@ def reverse_codes(answers: NDArray[np.int8], layout: ScoreLayout) -> NDArray[np.
 
 
 def _mean_if_enough(
-    values: NDArray[np.float64],
-    observed: NDArray[np.float64],
-    member: NDArray[np.float64],
+    values: NDArray[np.floating],
+    observed: NDArray[np.floating],
+    member: NDArray[np.floating],
     share: float,
 ) -> NDArray[np.float64]:
-    sums = values @ member
-    counts = observed @ member
-    need = np.ceil(share * member.sum(axis=0) - 1e-9)
-    with np.errstate(invalid="ignore", divide="ignore"):
-        return np.where(counts >= np.maximum(need, 1), sums / counts, np.nan)
+    # Sums and counts of whole answers are exact in float32 (fast BLAS); the division is done
+    # in float64 so that 13/5 is 2.6 exactly enough to land in the band that starts at 2.6.
+    sums = np.asarray(values @ member, dtype=np.float64)
+    counts = np.asarray(observed @ member, dtype=np.float64)
+    need = np.maximum(np.ceil(share * member.sum(axis=0) - 1e-9), 1)
+    out = sums / np.maximum(counts, 1.0)
+    out[counts < need] = np.nan
+    return out
 
 
 def score_answers(reversed_codes: NDArray[np.int8], layout: ScoreLayout) -> NDArray[np.float64]:
     """Scores (rows × ``layout.n_scores``) on the scale's own units; NaN where missing."""
     share = layout.instrument.min_answered_share
-    observed = (reversed_codes >= 0).astype(np.float64)
-    values = np.where(observed > 0, reversed_codes + float(layout.instrument.scale.min), 0.0)
-    dims = _mean_if_enough(values, observed, layout.item_dimension, share)
-    dim_obs = (~np.isnan(dims)).astype(np.float64)
-    notions = _mean_if_enough(np.nan_to_num(dims), dim_obs, layout.dimension_factor, share)
-    overall = _mean_if_enough(values, observed, np.ones((values.shape[1], 1)), share)
+    observed = (reversed_codes >= 0).astype(np.float32)
+    values = reversed_codes.astype(np.float32) + np.float32(layout.instrument.scale.min)
+    values *= observed
+    dims = _mean_if_enough(values, observed, layout.item_dimension.astype(np.float32), share)
+    dim_observed = (~np.isnan(dims)).astype(np.float64)
+    notions = _mean_if_enough(np.nan_to_num(dims), dim_observed, layout.dimension_factor, share)
+    everything = np.ones((values.shape[1], 1), dtype=np.float32)
+    overall = _mean_if_enough(values, observed, everything, share)
     return np.hstack([dims, notions, overall])
 
 

@@ -19,7 +19,7 @@ from numpy.typing import NDArray
 
 from learnsurvey.instruments import Instrument
 from learnsurvey.io.responses import ResponseChunk
-from learnsurvey.stats.moments import CategoryTables, GroupMoments, PairwiseMoments
+from learnsurvey.stats.moments import CategoryTables, GroupMoments, PairwiseMoments, sum_rows_by
 
 from .scoring import ScoreLayout, band_codes, reverse_codes, score_answers
 
@@ -57,7 +57,7 @@ class WaveStatistics:
         for part in (self, other):
             where = np.array([index[tuple(r)] for r in part.cells.itertuples(index=False)])
             total_m = total_m + part.cell_moments.collapse(where, size)
-            np.add.at(total_b, where, part.cell_bands)
+            total_b += _sum_bands(part.cell_bands, where, size)
         return WaveStatistics(
             self.layout,
             self.items + other.items,
@@ -73,9 +73,14 @@ class WaveStatistics:
         cols = [by] if isinstance(by, str) else list(by)
         keys, codes = _factorize(self.cells, cols)
         moments = self.cell_moments.collapse(codes, len(keys))
-        bands = np.zeros((len(keys), *self.cell_bands.shape[1:]), dtype=np.int64)
-        np.add.at(bands, codes, self.cell_bands)
-        return keys, moments, bands
+        return keys, moments, _sum_bands(self.cell_bands, codes, len(keys))
+
+
+def _sum_bands(
+    bands: NDArray[np.int64], groups: NDArray[np.intp], n_groups: int
+) -> NDArray[np.int64]:
+    flat = sum_rows_by(bands.reshape(bands.shape[0], -1), groups, n_groups)
+    return np.rint(flat).astype(np.int64).reshape(n_groups, *bands.shape[1:])
 
 
 def _factorize(cells: pd.DataFrame, cols: list[str]) -> tuple[pd.DataFrame, NDArray[np.intp]]:

@@ -19,6 +19,7 @@ from numpy.typing import NDArray
 
 from learnsurvey.instruments import Instrument
 
+from ._prefetch import prefetch
 from .errors import Problem, ResponseDataError
 
 __all__ = ["DEMOGRAPHIC_COLUMNS", "ResponseChunk", "count_rows", "read_responses"]
@@ -95,7 +96,7 @@ def read_responses(
     batches = {"csv": _csv_batches, "xlsx": _xlsx_batches, "parquet": _parquet_batches}[kind]
     validator = _Validator(path, instrument)
     first_row = 2  # rows are numbered as a spreadsheet shows them, in every format
-    for table in batches(path, validator, chunk_rows):
+    for table in prefetch(batches(path, validator, chunk_rows)):
         chunk = validator.chunk(table, first_row)
         first_row += table.num_rows
         if chunk is not None:
@@ -259,7 +260,6 @@ def _norm_gender(value: str) -> str:
 
 
 def _csv_batches(path: Path, validator: _Validator, chunk_rows: int) -> Iterator[pa.Table]:
-    import pyarrow.csv as pacsv
 
     with path.open(newline="", encoding="utf-8-sig") as fh:
         header = next(csv.reader(fh), None)
@@ -267,22 +267,42 @@ def _csv_batches(path: Path, validator: _Validator, chunk_rows: int) -> Iterator
         raise ResponseDataError(path, [Problem(1, None, "the file is empty: no header row")])
     columns = [h.strip() for h in header]
     validator.check_header(columns)
-    # Everything is read as text and converted here, so a bad cell is reported, not guessed at.
+    # Answers are parsed as numbers by pyarrow (fast). A cell that is not a plain number stops
+    # that reader; the rest of the file is then read as text, where the validator reports
+    # every bad cell with its row.
+    items = set(validator.instrument.item_ids)
+    typed = {c: pa.float64() if c in items else pa.string() for c in columns}
+    done = 0
+    try:
+        for table in _csv_tables(path, columns, typed, chunk_rows, skip=0):
+            yield table
+            done += table.num_rows
+        return
+    except pa.ArrowInvalid:
+        pass
+    try:
+        yield from _csv_tables(path, columns, dict.fromkeys(columns, pa.string()), chunk_rows, done)
+    except pa.ArrowInvalid as exc:
+        raise ResponseDataError(path, [Problem(None, None, f"not valid CSV: {exc}")]) from None
+
+
+def _csv_tables(
+    path: Path, columns: list[str], types: dict[str, pa.DataType], chunk_rows: int, skip: int
+) -> Iterator[pa.Table]:
+    import pyarrow.csv as pacsv
+
     reader = pacsv.open_csv(
         path,
         read_options=pacsv.ReadOptions(
-            column_names=columns, skip_rows=1, block_size=max(1 << 20, chunk_rows * 120)
+            column_names=columns,
+            skip_rows=1,
+            skip_rows_after_names=skip,
+            block_size=max(1 << 20, chunk_rows * 120),
         ),
-        convert_options=pacsv.ConvertOptions(
-            column_types=dict.fromkeys(columns, pa.string()), strings_can_be_null=True
-        ),
-        parse_options=pacsv.ParseOptions(),
+        convert_options=pacsv.ConvertOptions(column_types=types, strings_can_be_null=True),
     )
-    try:
-        for batch in reader:
-            yield pa.Table.from_batches([batch])
-    except pa.ArrowInvalid as exc:
-        raise ResponseDataError(path, [Problem(None, None, f"not valid CSV: {exc}")]) from None
+    for batch in reader:
+        yield pa.Table.from_batches([batch])
 
 
 def _xlsx_batches(path: Path, validator: _Validator, chunk_rows: int) -> Iterator[pa.Table]:

@@ -11,7 +11,9 @@ from collections.abc import Mapping
 from pathlib import Path
 from typing import Literal
 
+import numpy as np
 import pandas as pd
+from numpy.typing import NDArray
 
 __all__ = ["write_tables"]
 
@@ -32,7 +34,7 @@ def write_tables(
         for name, table in tables.items():
             target = staging / f"{name}.{fmt}"
             if fmt == "csv":
-                table.to_csv(target, index=False, float_format="%.6g")
+                _write_csv(table, target)
             else:
                 target.write_text(_to_json(table), encoding="utf-8")
             written.append(out / target.name)
@@ -42,6 +44,35 @@ def write_tables(
         return written
     finally:
         shutil.rmtree(staging, ignore_errors=True)
+
+
+def _write_csv(table: pd.DataFrame, target: Path) -> None:
+    """CSV through pyarrow's writer (pandas formats floats one by one, slow for big tables),
+    with floats to six significant digits and blanks for missing values."""
+    import pyarrow as pa
+    import pyarrow.csv as pacsv
+
+    rounded = table.copy()
+    for col in rounded.columns:
+        if pd.api.types.is_float_dtype(rounded[col]):
+            rounded[col] = round_significant(rounded[col].to_numpy(dtype=float))
+        elif pd.api.types.is_bool_dtype(rounded[col]):  # True/False, as pandas writes them
+            rounded[col] = rounded[col].map({True: "True", False: "False"}).astype(object)
+    arrow = pa.Table.from_pandas(rounded, preserve_index=False)
+    pacsv.write_csv(arrow, target, write_options=pacsv.WriteOptions(quoting_style="needed"))
+
+
+def round_significant(values: NDArray[np.float64], digits: int = 6) -> NDArray[np.float64]:
+    """Round to ``digits`` significant digits (as ``%.6g`` prints), leaving 0, NaN and ±inf."""
+    out = values.copy()
+    finite = np.isfinite(values) & (values != 0)
+    idx = np.flatnonzero(finite)
+    places = (digits - 1 - np.floor(np.log10(np.abs(values[idx])))).astype(int)
+    for p in np.unique(places):
+        chosen = idx[places == p]
+        if p <= 300:  # below that a double has no more decimals to drop
+            out[chosen] = np.round(values[chosen], int(p))
+    return out
 
 
 def _to_json(table: pd.DataFrame) -> str:

@@ -23,14 +23,29 @@ from dataclasses import dataclass
 import numpy as np
 from numpy.typing import ArrayLike, NDArray
 
-__all__ = ["CategoryTables", "GroupMoments", "PairwiseMoments"]
+__all__ = ["CategoryTables", "GroupMoments", "PairwiseMoments", "sum_rows_by"]
 
 FloatArray = NDArray[np.float64]
 IntArray = NDArray[np.int64]
 
 # One-hot blocks are multiplied in float32 for speed; float32 counts are exact below 2**24,
-# so a block is kept well under that.
-_BLOCK_ROWS = 1 << 18
+# so a block is kept well under that (and small enough to stay in cache).
+_BLOCK_ROWS = 1 << 15
+
+
+def sum_rows_by(values: ArrayLike, groups: ArrayLike, n_groups: int) -> FloatArray:
+    """Sum the rows of a 2-d ``values`` into ``n_groups`` rows by ``groups`` (−1 drops a row).
+
+    One ``bincount`` per column: far faster than ``np.add.at`` on many groups. Counts stay
+    exact (float64 holds whole numbers exactly up to 2**53).
+    """
+    v = np.asarray(values, dtype=np.float64)
+    g = np.asarray(groups, dtype=np.intp)
+    keep = g >= 0
+    out = np.empty((n_groups, v.shape[1]))
+    for j in range(v.shape[1]):
+        out[:, j] = np.bincount(g[keep], weights=v[keep, j], minlength=n_groups)
+    return out
 
 
 @dataclass(frozen=True)
@@ -68,13 +83,13 @@ class CategoryTables:
         n_rows, p = x.shape
         k = n_categories
         total = np.zeros((p * k, p * k), dtype=np.int64)
-        offsets = np.arange(p) * k
+        # Row a + 1 of the lookup table is the one-hot code of category a; row 0 (no answer)
+        # is all zeros. `take` builds each block's one-hot matrix in one pass.
+        lookup = np.vstack([np.zeros((1, k), np.float32), np.eye(k, dtype=np.float32)])
         for start in range(0, n_rows, _BLOCK_ROWS):
-            block = x[start : start + _BLOCK_ROWS]
-            onehot = np.zeros((block.shape[0], p * k), dtype=np.float32)
-            rows, cols = np.nonzero(block >= 0)
-            onehot[rows, offsets[cols] + block[rows, cols]] = 1.0
-            total += np.rint(onehot.T @ onehot).astype(np.int64)
+            block = x[start : start + _BLOCK_ROWS].astype(np.intp) + 1
+            z = np.take(lookup, block, axis=0).reshape(block.shape[0], p * k)
+            total += np.rint(z.T @ z).astype(np.int64)
         counts = total.reshape(p, k, p, k).transpose(0, 2, 1, 3)
         return cls(np.ascontiguousarray(counts))
 
@@ -244,11 +259,11 @@ class GroupMoments:
         m = np.asarray(mapping, dtype=np.intp)
         if m.shape != (self.n.shape[0],):
             raise ValueError("mapping needs one entry per group")
-        keep = m >= 0
-        out = GroupMoments.empty(n_groups, self.n.shape[1])
-        for src, dst in ((self.n, out.n), (self.sum, out.sum), (self.sum_sq, out.sum_sq)):
-            np.add.at(dst, m[keep], src[keep])
-        return out
+        return GroupMoments(
+            sum_rows_by(self.n, m, n_groups),
+            sum_rows_by(self.sum, m, n_groups),
+            sum_rows_by(self.sum_sq, m, n_groups),
+        )
 
     def total(self) -> GroupMoments:
         return self.collapse(np.zeros(self.n.shape[0], dtype=np.intp), 1)
