@@ -26,6 +26,7 @@ from .scoring import ScoreLayout, band_codes, reverse_codes, score_answers
 __all__ = ["CELL_KEYS", "NOT_GIVEN", "StatisticsBuilder", "WaveStatistics", "wave_statistics"]
 
 CELL_KEYS = ("school", "key_stage", "gender", "wave")
+Grouped = tuple[pd.DataFrame, GroupMoments, NDArray[np.int64]]
 NOT_GIVEN = "not_given"
 
 
@@ -40,6 +41,9 @@ class WaveStatistics:
     cell_bands: NDArray[np.int64]
     """(cells × scores × bands) pupil counts."""
     n_rows: int
+    _groups: dict[tuple[str, ...], Grouped] = field(
+        default_factory=dict, init=False, repr=False, compare=False
+    )
 
     @property
     def instrument(self) -> Instrument:
@@ -68,12 +72,16 @@ class WaveStatistics:
             self.n_rows + other.n_rows,
         )
 
-    def groups(self, by: str | list[str]) -> tuple[pd.DataFrame, GroupMoments, NDArray[np.int64]]:
-        """Collapse the cells to groups ``by`` (e.g. ``"school"``): keys, moments, band counts."""
-        cols = [by] if isinstance(by, str) else list(by)
-        keys, codes = _factorize(self.cells, cols)
-        moments = self.cell_moments.collapse(codes, len(keys))
-        return keys, moments, _sum_bands(self.cell_bands, codes, len(keys))
+    def groups(self, by: str | list[str]) -> Grouped:
+        """Collapse the cells to groups ``by`` (e.g. ``"school"``): keys, moments, band counts.
+
+        Remembered: several tables group by school. Callers must not modify the result."""
+        cols = (by,) if isinstance(by, str) else tuple(by)
+        if cols not in self._groups:
+            keys, codes = _factorize(self.cells, list(cols))
+            moments = self.cell_moments.collapse(codes, len(keys))
+            self._groups[cols] = (keys, moments, _sum_bands(self.cell_bands, codes, len(keys)))
+        return self._groups[cols]
 
 
 def _sum_bands(
