@@ -20,7 +20,9 @@ def _f(value: object, digits: int = 2) -> str:
     return str(value)
 
 
-def print_summary(console: Console, result: AnalysisResult, *, compare: bool) -> None:
+def print_summary(
+    console: Console, result: AnalysisResult, *, compare: bool, check: bool = False
+) -> None:
     t = result.tables
     inst = result.statistics.instrument
     names = {d.id: d.name for d in inst.dimensions}
@@ -66,7 +68,7 @@ def print_summary(console: Console, result: AnalysisResult, *, compare: bool) ->
     console.print(table)
     _print_trend(console, t["key_stage_trend"], names)
     _print_top_bottom(console, t["top_bottom"], names, targets)
-    if compare:
+    if compare and check:
         _print_checks(console, t)
 
 

@@ -325,7 +325,7 @@ def test_it_rejects_a_translation_missing_an_item(tmp_path: Path) -> None:
     with pytest.raises(InstrumentError) as err:
         load_instrument(path)
     msg = str(err.value)
-    assert "tiny.yaml" in msg
+    assert "tiny.cy.yaml" in msg  # the translation's own file, where the gap is
     assert "translation 'cy'" in msg
     assert "items missing ['two_1']" in msg
 

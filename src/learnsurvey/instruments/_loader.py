@@ -58,6 +58,7 @@ def _load_builtin(instrument_id: str) -> Instrument:
 def _load_path(path: Path) -> Instrument:
     data = _read_yaml(path)
     translations = dict(data.pop("translations", None) or {})
+    files: dict[str, Path] = {}
     for tr_path in sorted(path.parent.glob(f"{path.stem}.*{path.suffix}")):
         tr_data = _read_yaml(tr_path)
         lang = tr_path.name.removeprefix(path.stem + ".").removesuffix(path.suffix)
@@ -66,11 +67,21 @@ def _load_path(path: Path) -> Instrument:
         except ValidationError as exc:
             raise InstrumentError(_describe(tr_path, exc)) from None
         translations[lang] = tr_data
-    data["translations"] = translations
+        files[lang] = tr_path
     try:
-        return Instrument.model_validate(data)
+        base = Instrument.model_validate({**data, "translations": {}})
     except ValidationError as exc:
         raise InstrumentError(_describe(path, exc)) from None
+    for lang, tr_data in translations.items():
+        # Checked one by one against the instrument, so that a gap in a translation is
+        # reported against the translation's own file.
+        try:
+            Instrument.model_validate({**data, "translations": {lang: tr_data}})
+        except ValidationError as exc:
+            raise InstrumentError(_describe(files.get(lang, path), exc)) from None
+    return base.model_copy(
+        update={"translations": {k: Translation.model_validate(v) for k, v in translations.items()}}
+    )
 
 
 def _read_yaml(path: Path) -> dict[str, Any]:

@@ -116,7 +116,7 @@ def equal_width_bands(scale: Scale) -> tuple[Band, ...]:
 
 
 class Instrument(_Model):
-    """A versioned survey instrument; see docs/data-format.md for the file format."""
+    """A versioned survey instrument; see docs/instrument-format.md for the file format."""
 
     id: Annotated[str, StringConstraints(pattern=r"^[a-z][a-z0-9_-]*$")]
     version: str
