@@ -16,11 +16,11 @@ import pandas as pd
 import pytest
 import yaml
 
-from learnsurvey.analysis import AnalysisResult, analyse_file
+from learnsurvey.analysis import AnalysisResult
 from learnsurvey.analysis.psychometrics import factor_tables
 from learnsurvey.instruments import load_instrument
-from learnsurvey.io import write_responses
-from learnsurvey.synth import ResponseModel, load_params, schools_frame
+from learnsurvey.synth import ResponseModel, load_params
+from learnsurvey.synth.calibrate import analyse_wave
 from learnsurvey.synth.targets import compare_with_targets, phase_one_targets
 
 SEEDS = (2021, 2, 3)
@@ -42,12 +42,7 @@ CHECKS = [
 
 @cache
 def wave(seed: int, folder: str) -> AnalysisResult:
-    inst = load_instrument("learning-survey")
-    model = ResponseModel(inst, load_params("phase-one"))
-    path = Path(folder) / f"phase-one-{seed}.parquet"
-    write_responses(path, model.tables(29_940, 87, seed))
-    context = schools_frame(model.schools(29_940, 87, seed))
-    return analyse_file(path, inst, threshold=10, context=context, rotation="promax")
+    return analyse_wave(load_params("phase-one"), seed, folder)
 
 
 @pytest.fixture(scope="module")

@@ -34,7 +34,7 @@ from numpy.typing import NDArray
 from scipy.optimize import minimize
 from scipy.special import ndtri
 
-from learnsurvey.analysis import analyse_file
+from learnsurvey.analysis import AnalysisResult, analyse_file
 from learnsurvey.analysis.psychometrics import match_factors
 from learnsurvey.instruments import Instrument, load_instrument
 from learnsurvey.io import write_responses
@@ -55,16 +55,24 @@ def _targets() -> dict[str, Any]:
     return data
 
 
+def analyse_wave(params: SynthParams, seed: int, folder: Path | str) -> AnalysisResult:
+    """Generate a Phase One sized wave (29,940 pupils, 87 schools) into ``folder`` and analyse
+    it as `learnsurvey analyse --rotation promax --context ...` would."""
+    inst = load_instrument(params.instrument)
+    model = ResponseModel(inst, params)
+    path = Path(folder) / f"phase-one-{seed}.parquet"
+    write_responses(path, model.tables(29_940, 87, seed))
+    context = schools_frame(model.schools(29_940, 87, seed))
+    return analyse_file(path, inst, threshold=10, context=context, rotation=ROTATION)
+
+
 def measure(params: SynthParams, seeds: tuple[int, ...] = SEEDS) -> pd.DataFrame:
     """The calibrated figures of each dimension, averaged over ``seeds``."""
     inst = load_instrument(params.instrument)
-    model = ResponseModel(inst, params)
     runs = []
     with tempfile.TemporaryDirectory() as tmp:
         for seed in seeds:
-            path = Path(tmp) / f"s{seed}.parquet"
-            write_responses(path, model.tables(29_940, 87, seed))
-            t = analyse_file(path, inst, threshold=10, rotation=ROTATION).tables
+            t = analyse_wave(params, seed, tmp).tables
             frame = (
                 t["reliability"]
                 .set_index("scale")[["alpha"]]
@@ -217,18 +225,10 @@ def rotation_study() -> None:
 def check(n_seeds: int) -> pd.DataFrame:
     """Share of seeds 1..n meeting each check of :func:`compare_with_targets`."""
     params = load_params("phase-one")
-    inst = load_instrument(params.instrument)
-    model = ResponseModel(inst, params)
     verdicts = []
     with tempfile.TemporaryDirectory() as tmp:
         for seed in range(1, n_seeds + 1):
-            path = Path(tmp) / "wave.parquet"
-            write_responses(path, model.tables(29_940, 87, seed))
-            context = schools_frame(model.schools(29_940, 87, seed))
-            tables = analyse_file(
-                path, inst, threshold=10, context=context, rotation=ROTATION
-            ).tables
-            report = compare_with_targets(tables)
+            report = compare_with_targets(analyse_wave(params, seed, tmp).tables)
             verdicts.append(report.groupby("check", sort=False)["ok"].all().rename(seed))
     table = pd.concat(verdicts, axis=1)
     print(f"Seeds 1..{n_seeds}, 29,940 pupils in 87 schools each; share meeting each check:")
