@@ -103,14 +103,20 @@ def _factorize(cells: pd.DataFrame, cols: list[str]) -> tuple[pd.DataFrame, NDAr
 
 @dataclass
 class StatisticsBuilder:
-    """Accumulates :class:`WaveStatistics` chunk by chunk in bounded memory."""
+    """Accumulates :class:`WaveStatistics` chunk by chunk in bounded memory.
+
+    Per-cell sums live in arrays with spare capacity (doubled when full), and each chunk adds
+    into only the cells it contains, so the work per chunk does not grow with the number of
+    cells seen so far.
+    """
 
     instrument: Instrument
     layout: ScoreLayout = field(init=False)
     _items: CategoryTables = field(init=False)
     _scores: PairwiseMoments = field(init=False)
     _cells: dict[tuple[str, str, str, str], int] = field(init=False, default_factory=dict)
-    _moments: GroupMoments = field(init=False)
+    _sums: NDArray[np.float64] = field(init=False)
+    """(capacity × 3 × scores): count, sum and sum of squares of every score per cell."""
     _bands: NDArray[np.int64] = field(init=False)
     _rows: int = field(init=False, default=0)
 
@@ -119,8 +125,8 @@ class StatisticsBuilder:
         k = self.instrument.scale.n_categories
         self._items = CategoryTables.empty(len(self.instrument.items), k)
         self._scores = PairwiseMoments.empty(self.layout.n_scores)
-        self._moments = GroupMoments.empty(0, self.layout.n_scores)
-        self._bands = np.zeros((0, self.layout.n_scores, len(self.instrument.bands)), np.int64)
+        self._sums = np.zeros((64, 3, self.layout.n_scores))
+        self._bands = np.zeros((64, self.layout.n_scores, len(self.instrument.bands)), np.int64)
 
     def add(self, chunk: ResponseChunk) -> None:
         codes = reverse_codes(chunk.answers, self.layout)
@@ -129,17 +135,25 @@ class StatisticsBuilder:
             codes, self.instrument.scale.n_categories
         )
         self._scores = self._scores + PairwiseMoments.from_values(scores)
-        cell = self._cell_codes(chunk)
-        n_cells = len(self._cells)
-        self._moments = self._moments.padded(n_cells) + GroupMoments.from_values(
-            scores, cell, n_cells
-        )
-        grow = n_cells - self._bands.shape[0]
-        self._bands = np.pad(self._bands, ((0, grow), (0, 0), (0, 0)))
-        self._bands += self._band_counts(scores, cell, n_cells)
+        local, cells = self._cell_codes(chunk)
+        self._reserve(len(self._cells))
+        moments = GroupMoments.from_values(scores, local, len(cells))
+        self._sums[cells] += np.stack([moments.n, moments.sum, moments.sum_sq], axis=1)
+        self._bands[cells] += self._band_counts(scores, local, len(cells))
         self._rows += chunk.n_rows
 
-    def _cell_codes(self, chunk: ResponseChunk) -> NDArray[np.intp]:
+    def _reserve(self, n_cells: int) -> None:
+        capacity = self._sums.shape[0]
+        if n_cells <= capacity:
+            return
+        while capacity < n_cells:
+            capacity *= 2
+        grow = capacity - self._sums.shape[0]
+        self._sums = np.pad(self._sums, ((0, grow), (0, 0), (0, 0)))
+        self._bands = np.pad(self._bands, ((0, grow), (0, 0), (0, 0)))
+
+    def _cell_codes(self, chunk: ResponseChunk) -> tuple[NDArray[np.intp], NDArray[np.intp]]:
+        """Each row's cell among this chunk's cells, and those cells' global numbers."""
         parts = (chunk.school, chunk.key_stage, chunk.gender, chunk.wave)
         local = np.zeros(chunk.n_rows, dtype=np.int64)
         for part in parts:
@@ -155,7 +169,7 @@ class StatisticsBuilder:
             school, key_stage, gender, wave = reversed(key)
             cell = (school, key_stage or NOT_GIVEN, gender or NOT_GIVEN, wave)
             to_global[u] = self._cells.setdefault(cell, len(self._cells))
-        return to_global[inverse.ravel()]
+        return np.asarray(inverse.ravel(), dtype=np.intp), to_global
 
     def _band_counts(
         self, scores: NDArray[np.float64], cell: NDArray[np.intp], n_cells: int
@@ -169,14 +183,17 @@ class StatisticsBuilder:
         return counts.reshape(n_cells, q, n_bands).astype(np.int64)
 
     def result(self) -> WaveStatistics:
+        n_cells = len(self._cells)
         cells = pd.DataFrame(list(self._cells), columns=list(CELL_KEYS))
+        sums = self._sums[:n_cells]
+        moments = GroupMoments(sums[:, 0].copy(), sums[:, 1].copy(), sums[:, 2].copy())
         return WaveStatistics(
             self.layout,
             self._items,
             self._scores,
             cells,
-            self._moments,
-            self._bands.copy(),
+            moments,
+            self._bands[:n_cells].copy(),
             self._rows,
         )
 
