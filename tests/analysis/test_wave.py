@@ -141,3 +141,19 @@ def test_it_accepts_answers_padded_with_spaces(tmp_path: Path) -> None:
     column = INSTRUMENT.item_ids.index("challenge_1")
     assert (chunks[0].answers[:, column] >= -1).all()
     assert (chunks[0].answers[:, column] >= 0).sum() > 40
+
+
+def test_it_names_the_row_with_a_missing_field(tmp_path: Path) -> None:
+    from learnsurvey.io import ResponseDataError
+
+    frame = pd.read_parquet(synth_file(tmp_path, 30, 2))
+    path = tmp_path / "ragged.csv"
+    frame.to_csv(path, index=False)
+    lines = path.read_text().splitlines()
+    lines[4] = lines[4].rsplit(",", 1)[0]  # row 5 loses its last field
+    path.write_text("\n".join(lines) + "\n")
+    with pytest.raises(ResponseDataError) as caught:
+        list(read_responses(path, INSTRUMENT))
+    (problem,) = caught.value.problems
+    assert problem.row == 5
+    assert "39 fields where the header has 40" in problem.message

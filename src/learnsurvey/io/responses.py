@@ -283,7 +283,17 @@ def _csv_batches(path: Path, validator: _Validator, chunk_rows: int) -> Iterator
     try:
         yield from _csv_tables(path, columns, dict.fromkeys(columns, pa.string()), chunk_rows, done)
     except pa.ArrowInvalid as exc:
-        raise ResponseDataError(path, [Problem(None, None, f"not valid CSV: {exc}")]) from None
+        raise ResponseDataError(path, [_csv_problem(path, len(columns), exc)]) from None
+
+
+def _csv_problem(path: Path, n_columns: int, exc: Exception) -> Problem:
+    """Find the row pyarrow stumbled on (it does not say which when streaming)."""
+    with path.open(newline="", encoding="utf-8-sig") as fh:
+        for number, row in enumerate(csv.reader(fh), start=1):
+            if row and len(row) != n_columns:
+                what = f"{len(row)} fields where the header has {n_columns}"
+                return Problem(number, None, f"{what}; check for a missing or extra comma")
+    return Problem(None, None, f"not valid CSV: {exc}")
 
 
 def _csv_tables(
