@@ -17,6 +17,7 @@ from learnsurvey.instruments import InstrumentError, builtin_instruments, load_i
 if TYPE_CHECKING:  # the analysis stack is imported only by the commands that need it
     from learnsurvey.analysis.psychometrics import Rotation
 
+PROGRESS_FROM_BYTES = 8 << 20
 console = Console()
 err_console = Console(stderr=True)
 
@@ -105,7 +106,9 @@ def analyse(
         )
         instrument = load_instrument(instrument_ref)
         context = read_context(context_path) if context_path else None
-        total = count_rows(responses) if responses.is_file() else None
+        # Only a large file gets a progress bar, so only a large file is counted first.
+        large = responses.is_file() and responses.stat().st_size >= PROGRESS_FROM_BYTES
+        total = count_rows(responses) if large else None
         with row_progress(err_console, "Reading responses", total) as advance:
             result = analyse_file(
                 responses,
