@@ -6,6 +6,7 @@ from typing import Any
 
 import pandas as pd
 from rich.console import Console
+from rich.markup import escape
 from rich.table import Table
 
 from learnsurvey.analysis import AnalysisResult
@@ -118,5 +119,6 @@ def _print_top_bottom(
         if r["dimension"] in pub:
             g += f" ({pub[r['dimension']]:.2f})"
         ci = f"{_f(r['ci_low'])}–{_f(r['ci_high'])}"
-        table.add_row(names[r["dimension"]], r["top_school"], r["bottom_school"], g, ci)
+        schools = (escape(str(r["top_school"])), escape(str(r["bottom_school"])))
+        table.add_row(names[r["dimension"]], *schools, g, ci)
     console.print(table)

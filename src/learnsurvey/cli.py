@@ -9,6 +9,7 @@ from typing import TYPE_CHECKING
 
 import click
 from rich.console import Console
+from rich.markup import escape
 
 from learnsurvey import __version__
 from learnsurvey._progress import row_progress
@@ -33,7 +34,8 @@ def main() -> None:
 
 
 def _fail(exc: Exception) -> None:
-    err_console.print(f"[bold red]Error:[/] {exc}", markup=True, highlight=False)
+    # The message may quote the user's own text (a cell, a column name): never markup.
+    err_console.print(f"[bold red]Error:[/] {escape(str(exc))}", highlight=False)
     sys.exit(2)
 
 
