@@ -3,7 +3,7 @@ PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
 
-.PHONY: demo test lint typecheck unit bench golden calibrate clean
+.PHONY: demo test lint typecheck unit bench golden r-tools calibrate clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -42,7 +42,14 @@ unit: $(VENV)/.installed-dev
 bench: $(VENV)/.installed-bench
 	$(BIN)/python benchmarks/run.py
 
-## golden: regenerate the reference values with R (a developer's tool; needs r-cran-* packages)
+## r-tools: install R and the packages the golden scripts and the R benchmark use (Debian, root)
+R_PACKAGES := r-cran-psych r-cran-gparotation r-cran-psychtools r-cran-lme4 r-cran-lavaan \
+	r-cran-metafor r-cran-jsonlite r-cran-data.table
+r-tools:
+	apt-get update -qq
+	DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $(R_PACKAGES)
+
+## golden: regenerate the reference values with R (a developer's tool: `make r-tools` first)
 golden:
 	Rscript tests/golden/psych_factor_reliability.R
 	Rscript tests/golden/polychoric_effects_multilevel.R
