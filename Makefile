@@ -1,5 +1,5 @@
 # The two commands of the README: `make demo` and `make test`. Both create .venv on first use.
-PYTHON ?= python3
+PYTHON ?= $(shell scripts/find-python)
 VENV := .venv
 BIN := $(VENV)/bin
 

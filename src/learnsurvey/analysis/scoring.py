@@ -93,7 +93,7 @@ def _mean_if_enough(
     sums = np.asarray(values @ member, dtype=np.float64)
     counts = np.asarray(observed @ member, dtype=np.float64)
     need = np.maximum(np.ceil(share * member.sum(axis=0) - 1e-9), 1)
-    out = sums / np.maximum(counts, 1.0)
+    out: NDArray[np.float64] = sums / np.maximum(counts, 1.0)
     out[counts < need] = np.nan
     return out
 

@@ -16,7 +16,7 @@ T = TypeVar("T")
 _DONE = object()
 
 
-def prefetch(source: Iterator[T], depth: int = 2) -> Iterator[T]:
+def prefetch[T](source: Iterator[T], depth: int = 2) -> Iterator[T]:
     """Yield the items of ``source``, producing up to ``depth`` of them ahead in a thread.
 
     An exception in ``source`` is raised here, in the consumer, at the point it occurred.

@@ -1,0 +1,2 @@
+app_name = "pupil"
+urlpatterns: list[object] = []

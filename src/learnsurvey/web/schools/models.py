@@ -1,0 +1,64 @@
+"""Trusts and schools: who takes part, and the context the reports set results against."""
+
+from __future__ import annotations
+
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+
+class Trust(models.Model):
+    """A multi-academy trust: a group of schools whose leaders see them side by side."""
+
+    name = models.CharField(_("name"), max_length=200, unique=True)
+    created = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["name"]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class School(models.Model):
+    class Phase(models.TextChoices):
+        PRIMARY = "primary", _("Primary")
+        SECONDARY = "secondary", _("Secondary")
+        ALL_THROUGH = "all_through", _("All-through")
+        SPECIAL = "special", _("Special")
+
+    class Rating(models.TextChoices):
+        OUTSTANDING = "outstanding", _("Outstanding")
+        GOOD = "good", _("Good")
+        REQUIRES_IMPROVEMENT = "requires_improvement", _("Requires improvement")
+        INADEQUATE = "inadequate", _("Inadequate")
+        NOT_INSPECTED = "not_inspected", _("Not inspected")
+
+    urn = models.CharField(
+        _("URN"), max_length=20, unique=True, help_text=_("Unique reference number.")
+    )
+    name = models.CharField(_("name"), max_length=200)
+    trust = models.ForeignKey(
+        Trust, null=True, blank=True, on_delete=models.PROTECT, related_name="schools"
+    )
+    phase = models.CharField(_("phase"), max_length=20, choices=Phase.choices)
+    region = models.CharField(_("region"), max_length=100, blank=True)
+    country = models.CharField(_("country"), max_length=100, default="England")
+    fsm_pct = models.FloatField(_("free school meals (%)"), null=True, blank=True)
+    eal_pct = models.FloatField(_("English as an additional language (%)"), null=True, blank=True)
+    send_pct = models.FloatField(_("special educational needs (%)"), null=True, blank=True)
+    inspection_rating = models.CharField(
+        _("inspection rating"), max_length=30, choices=Rating.choices, blank=True
+    )
+    inspection_date = models.DateField(_("inspection date"), null=True, blank=True)
+    research_opt_in = models.BooleanField(
+        _("named in research tables"),
+        default=False,
+        help_text=_("Researchers see the school's name only when it has opted in."),
+    )
+    created = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["name"]
+
+    def __str__(self) -> str:
+        return f"{self.name} ({self.urn})"

@@ -1,0 +1,11 @@
+from django.contrib import admin
+from django.urls import include, path
+
+urlpatterns = [
+    path("", include("learnsurvey.web.pupil.urls")),
+    path("accounts/", include("learnsurvey.web.accounts.urls")),
+    path("dashboards/", include("learnsurvey.web.dashboards.urls")),
+    path("waves/", include("learnsurvey.web.waves.urls")),
+    path("api/", include("learnsurvey.web.api.urls")),
+    path("admin/", admin.site.urls),
+]

@@ -1,0 +1,120 @@
+"""Actions that change waves and responses, each atomic (the ``do_*`` convention)."""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import Mapping
+from dataclasses import dataclass
+
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+
+from learnsurvey.instruments import Instrument
+from learnsurvey.web.schools.models import School
+
+from .models import YEAR_GROUPS, Response, Wave
+
+MISSING = "-"
+
+
+class SubmissionError(ValueError):
+    """A submission that cannot be stored; the message says why (safe to show)."""
+
+
+@dataclass(frozen=True)
+class Submitted:
+    response: Response
+    created: bool
+    """False when this key had already been stored: the retry was a no-op."""
+
+
+def encode_answers(instrument: Instrument, answers: Mapping[str, int | None]) -> str:
+    """Answers ``{item id: value}`` as the stored string (see ``Response.answers``).
+
+    Raises SubmissionError for unknown items, values off the scale, or no answer at all."""
+    ids = [item.id for item in instrument.items]
+    unknown = sorted(set(answers) - set(ids))
+    if unknown:
+        raise SubmissionError(f"unknown items: {', '.join(unknown)}")
+    lo, hi = instrument.scale.min, instrument.scale.max
+    if lo < 0 or hi > 9:
+        raise SubmissionError("the platform stores scales within 0–9")
+    chars = []
+    for item_id in ids:
+        value = answers.get(item_id)
+        if value is None:
+            chars.append(MISSING)
+        elif isinstance(value, bool) or not isinstance(value, int) or not lo <= value <= hi:
+            raise SubmissionError(f"{item_id}: answer must be a whole number {lo}–{hi}")
+        else:
+            chars.append(str(value))
+    if all(c == MISSING for c in chars):
+        raise SubmissionError("no item was answered")
+    return "".join(chars)
+
+
+def decode_answers(instrument: Instrument, stored: str) -> dict[str, int | None]:
+    return {
+        item.id: (None if ch == MISSING else int(ch))
+        for item, ch in zip(instrument.items, stored, strict=True)
+    }
+
+
+def do_submit_response(
+    wave: Wave,
+    school: School,
+    *,
+    key: uuid.UUID | str,
+    answers: Mapping[str, int | None],
+    year_group: int | None = None,
+    key_stage: str = "",
+    gender: str = "",
+    language: str = "en-GB",
+    source: str = Response.Source.BROWSER,
+) -> Submitted:
+    """Store one pupil's answers exactly once per ``key``, committed before it returns.
+
+    A repeated key (a retry after a lost acknowledgement) returns the stored response with
+    ``created=False``; a key already used for another wave or school is an error.
+    """
+    try:
+        key = uuid.UUID(str(key))
+    except ValueError:
+        raise SubmissionError("the submission key is not a UUID") from None
+    instrument = wave.instrument()
+    demographics = instrument.demographics
+    if year_group is not None:
+        if year_group not in YEAR_GROUPS:
+            raise SubmissionError(f"unknown year group {year_group}")
+        key_stage = key_stage or YEAR_GROUPS[year_group]
+        if key_stage != YEAR_GROUPS[year_group]:
+            raise SubmissionError(f"year {year_group} is not in {key_stage}")
+    if key_stage and key_stage not in demographics.key_stages:
+        raise SubmissionError(f"unknown key stage {key_stage!r}")
+    if gender and gender not in demographics.genders:
+        raise SubmissionError(f"unknown gender {gender!r}")
+    stored = encode_answers(instrument, answers)
+    now = timezone.now()
+    response = Response(
+        wave=wave,
+        school=school,
+        key_stage=key_stage,
+        year_group=year_group,
+        gender=gender,
+        language=language[:10],
+        answers=stored,
+        submitted_hour=now.replace(minute=0, second=0, microsecond=0),
+        idempotency_key=key,
+        source=source,
+    )
+    try:
+        with transaction.atomic():
+            response.save(force_insert=True)
+    except IntegrityError:
+        existing = Response.objects.filter(idempotency_key=key).first()
+        if existing is None:
+            raise
+        if existing.wave_id != wave.pk or existing.school_id != school.pk:
+            raise SubmissionError("this submission key was already used elsewhere") from None
+        return Submitted(existing, created=False)
+    return Submitted(response, created=True)

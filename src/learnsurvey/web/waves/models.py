@@ -1,0 +1,194 @@
+"""Survey waves, the schools taking part, access codes and the pupils' anonymous responses."""
+
+from __future__ import annotations
+
+import secrets
+from datetime import date
+from functools import lru_cache
+
+from django.db import models
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from learnsurvey.instruments import Instrument, load_instrument
+from learnsurvey.web.schools.models import School, Trust
+
+# England's year groups and the key stage each belongs to (the instrument's key stage ids).
+YEAR_GROUPS: dict[int, str] = {
+    0: "EYFS",
+    1: "KS1",
+    2: "KS1",
+    3: "KS2",
+    4: "KS2",
+    5: "KS2",
+    6: "KS2",
+    7: "KS3",
+    8: "KS3",
+    9: "KS3",
+    10: "KS4",
+    11: "KS4",
+    12: "KS5",
+    13: "KS5",
+}
+
+# Access codes: no 0/O, 1/I/L or U, so a code read aloud or off paper is typed right.
+CODE_ALPHABET = "23456789ABCDEFGHJKMNPQRSTVWXYZ"
+# Instruments are immutable files for a given version; parse each once per process.
+_instrument = lru_cache(maxsize=16)(load_instrument)
+
+CODE_LENGTH = 10  # 30**10 ≈ 5.9e14 codes: guessing one is hopeless at any rate limit
+
+
+class Wave(models.Model):
+    """A survey window: which instrument (and version), when, and how many school places."""
+
+    name = models.CharField(_("name"), max_length=200)
+    instrument_id = models.CharField(_("instrument"), max_length=100, default="learning-survey")
+    instrument_version = models.CharField(_("instrument version"), max_length=50)
+    opens = models.DateField(_("opens"))
+    closes = models.DateField(_("closes"))
+    places = models.PositiveIntegerField(_("places"), default=500)
+    registration_open = models.BooleanField(_("registration open"), default=True)
+    created = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["-opens", "name"]
+
+    def __str__(self) -> str:
+        return self.name
+
+    def instrument(self) -> Instrument:
+        """The wave's instrument, checked to be the version the wave was opened with."""
+        inst = _instrument(self.instrument_id)
+        if inst.version != self.instrument_version:
+            raise ValueError(
+                f"wave {self.name!r} uses {self.instrument_id} version "
+                f"{self.instrument_version}, but version {inst.version} is installed"
+            )
+        return inst
+
+    def is_open(self, today: date | None = None) -> bool:
+        today = today or timezone.localdate()
+        return self.opens <= today <= self.closes
+
+    @property
+    def places_taken(self) -> int:
+        return self.participations.count()
+
+    @property
+    def places_left(self) -> int:
+        return max(0, self.places - self.places_taken)
+
+
+class Participation(models.Model):
+    """A school taking part in a wave (created when its registration is approved)."""
+
+    wave = models.ForeignKey(Wave, on_delete=models.CASCADE, related_name="participations")
+    school = models.ForeignKey(School, on_delete=models.CASCADE, related_name="participations")
+    created = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["wave", "school"], name="one_participation_per_wave")
+        ]
+
+
+class Registration(models.Model):
+    """A school's or trust's request for a place in a wave, awaiting a platform admin."""
+
+    class Status(models.TextChoices):
+        PENDING = "pending", _("Pending")
+        APPROVED = "approved", _("Approved")
+        DECLINED = "declined", _("Declined")
+
+    wave = models.ForeignKey(Wave, on_delete=models.CASCADE, related_name="registrations")
+    school_name = models.CharField(_("school name"), max_length=200)
+    urn = models.CharField(_("URN"), max_length=20)
+    phase = models.CharField(_("phase"), max_length=20, choices=School.Phase.choices)
+    trust_name = models.CharField(_("trust (if any)"), max_length=200, blank=True)
+    contact_name = models.CharField(_("contact name"), max_length=200)
+    contact_email = models.EmailField(_("contact email"))
+    status = models.CharField(max_length=10, choices=Status.choices, default=Status.PENDING)
+    created = models.DateTimeField(auto_now_add=True)
+    decided = models.DateTimeField(null=True, blank=True)
+    school = models.ForeignKey(School, null=True, blank=True, on_delete=models.SET_NULL)
+    trust = models.ForeignKey(Trust, null=True, blank=True, on_delete=models.SET_NULL)
+
+    class Meta:
+        ordering = ["created"]
+
+
+def new_code() -> str:
+    return "".join(secrets.choice(CODE_ALPHABET) for _ in range(CODE_LENGTH))
+
+
+class AccessCode(models.Model):
+    """What pupils type (or scan) to reach their school's survey; expires with the wave."""
+
+    wave = models.ForeignKey(Wave, on_delete=models.CASCADE, related_name="access_codes")
+    school = models.ForeignKey(School, on_delete=models.CASCADE, related_name="access_codes")
+    code = models.CharField(max_length=CODE_LENGTH, unique=True, default=new_code)
+    label = models.CharField(_("label"), max_length=100, blank=True)
+    year_group = models.PositiveSmallIntegerField(_("year group"), null=True, blank=True)
+    active = models.BooleanField(default=True)
+    created = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["school", "year_group", "label"]
+
+    def __str__(self) -> str:
+        return self.display
+
+    @property
+    def display(self) -> str:
+        """The code in two halves, easier to read off paper: ``ABCDE-FGHJK``."""
+        half = CODE_LENGTH // 2
+        return f"{self.code[:half]}-{self.code[half:]}"
+
+    def usable(self, today: date | None = None) -> bool:
+        return self.active and self.wave.is_open(today)
+
+    @staticmethod
+    def normalise(typed: str) -> str:
+        """What a pupil typed, as stored: upper case, no spaces or dashes."""
+        return "".join(ch for ch in typed.upper() if ch.isalnum())
+
+
+class Response(models.Model):
+    """One pupil's answers. Nothing here identifies a pupil: no name, ID or IP address, and
+    the time is rounded down to the hour."""
+
+    class Source(models.TextChoices):
+        BROWSER = "browser", _("Browser")
+        API = "api", _("API")
+        IMPORT = "import", _("Import")
+
+    wave = models.ForeignKey(Wave, on_delete=models.PROTECT, related_name="responses")
+    school = models.ForeignKey(School, on_delete=models.PROTECT, related_name="responses")
+    key_stage = models.CharField(max_length=10, blank=True)
+    year_group = models.PositiveSmallIntegerField(null=True, blank=True)
+    gender = models.CharField(max_length=30, blank=True)
+    language = models.CharField(max_length=10, default="en-GB")
+    answers = models.CharField(
+        max_length=200,
+        help_text="One character per item in the instrument's item order: the scale value, "
+        "or '-' when the item was not answered.",
+    )
+    submitted_hour = models.DateTimeField()
+    idempotency_key = models.UUIDField(unique=True)
+    source = models.CharField(max_length=10, choices=Source.choices, default=Source.BROWSER)
+
+    class Meta:
+        indexes = [models.Index(fields=["wave", "school"], name="response_wave_school")]
+
+
+class WaveResult(models.Model):
+    """The computed tables of a wave, kept until responses newer than ``max_response_id``
+    arrive (dashboards read this; they never compute per request)."""
+
+    wave = models.OneToOneField(Wave, on_delete=models.CASCADE, related_name="result")
+    computed = models.DateTimeField()
+    max_response_id = models.BigIntegerField(default=0)
+    n_responses = models.PositiveIntegerField(default=0)
+    threshold = models.PositiveSmallIntegerField()
+    payload = models.JSONField(default=dict)
