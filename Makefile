@@ -3,7 +3,7 @@ PYTHON ?= $(shell scripts/find-python)
 VENV := .venv
 BIN := $(VENV)/bin
 
-.PHONY: demo test lint typecheck unit bench golden r-tools calibrate clean
+.PHONY: demo test lint typecheck unit e2e-deps bench golden r-tools calibrate clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -35,8 +35,19 @@ lint: $(VENV)/.installed-dev
 typecheck: $(VENV)/.installed-dev
 	$(BIN)/mypy
 
-unit: $(VENV)/.installed-dev
+unit: $(VENV)/.installed-dev e2e-deps
 	$(BIN)/pytest
+
+## e2e-deps: Debian's Chromium (apt, as root) and axe-core (npm) for the browser tests
+AXE_VERSION := 4.14.1
+e2e-deps: /usr/bin/chromium $(VENV)/node_modules/axe-core/axe.min.js
+
+/usr/bin/chromium:
+	apt-get update -qq
+	DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium
+
+$(VENV)/node_modules/axe-core/axe.min.js: | $(BIN)/python
+	npm install --silent --no-audit --no-fund --no-save --prefix $(VENV) axe-core@$(AXE_VERSION)
 
 ## bench: wall time and peak memory at 30k, 1M and 10M rows (and R, pingouin when present)
 bench: $(VENV)/.installed-bench

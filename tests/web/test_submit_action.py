@@ -3,10 +3,10 @@ from __future__ import annotations
 import uuid
 
 import pytest
-from conftest import World
 
 from learnsurvey.web.waves.actions import SubmissionError, decode_answers, do_submit_response
 from learnsurvey.web.waves.models import Response
+from personas import World
 
 
 def _answers(world: World, value: int = 4) -> dict[str, int | None]:

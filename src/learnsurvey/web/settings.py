@@ -47,6 +47,7 @@ INSTALLED_APPS = [
     "learnsurvey.web.pupil",
     "learnsurvey.web.dashboards",
     "learnsurvey.web.api",
+    "learnsurvey.web.demo",
     "django.contrib.admin",
     "django.contrib.auth",
     "django.contrib.contenttypes",

@@ -7,15 +7,15 @@
 - bob: trust leader of another trust (Harbour Trust, school Cedar Primary)
 - sara: school leader of Cedar Primary
 - dev: school leader of Dale School, a standalone school
+
+Everyone's password is ``PASSWORD``. The wave is open (started a week ago, closes in 30 days).
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import timedelta
-from typing import Any
 
-import pytest
 from django.utils import timezone
 
 from learnsurvey.instruments import load_instrument
@@ -24,12 +24,6 @@ from learnsurvey.web.schools.models import School, Trust
 from learnsurvey.web.waves.models import AccessCode, Participation, Wave
 
 PASSWORD = "correct horse battery staple"
-
-
-@pytest.fixture(autouse=True)
-def _fast_passwords(settings: Any) -> None:
-    # Real hashing is deliberately slow; tests only need it to round-trip.
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 
 
 @dataclass
@@ -54,14 +48,12 @@ class World:
 
 
 def _user(username: str, role: str, **scope: object) -> User:
-    user = User.objects.create_user(
+    return User.objects.create_user(
         username, f"{username}@example.org", PASSWORD, role=role, **scope
     )
-    return user
 
 
-@pytest.fixture
-def world(db: None) -> World:
+def make_world() -> World:
     today = timezone.localdate()
     inst = load_instrument("learning-survey")
     wave = Wave.objects.create(

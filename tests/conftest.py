@@ -1,0 +1,27 @@
+"""Fixtures shared by the platform's suites (tests/web, tests/e2e)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+
+from personas import World, make_world
+
+
+@pytest.fixture(autouse=True)
+def _fast_passwords(settings: Any) -> None:
+    # Real password hashing is deliberately slow; tests only need it to round-trip.
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
+@pytest.fixture
+def world(db: None) -> World:
+    """Every persona, in a database that is rolled back after the test."""
+    return make_world()
+
+
+@pytest.fixture
+def live_world(transactional_db: None) -> World:
+    """Every persona, committed, for a live server and a browser (tests/e2e)."""
+    return make_world()
