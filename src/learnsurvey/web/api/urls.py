@@ -1,2 +1,27 @@
+"""The JSON API, mounted at /api/: the OpenAPI schema is /api/openapi.json.
+
+The interactive docs page is off: it would load its scripts from a CDN, and nothing on this
+platform comes from a third party. The schema itself is served (unauthenticated).
+"""
+
+from ninja import NinjaAPI
+
+from .auth import BearerToken
+from .v1 import router
+
+api = NinjaAPI(
+    title="learnsurvey API",
+    version="1",
+    description="Results of The Learning Survey (every figure about fewer than the minimum "
+    "group size withheld) and response submission for other systems. Authenticate with "
+    "`Authorization: Bearer <token>`; a platform administrator issues tokens.",
+    auth=BearerToken(),
+    docs_url=None,
+    urls_namespace="api",
+)
+api.add_router("/v1/", router)
+
 app_name = "api"
-urlpatterns: list[object] = []
+# Ninja reverses its own views as "<urls_namespace>:…": its patterns go straight into this
+# module, whose namespace is "api", rather than nesting a second namespace.
+urlpatterns = api.urls[0]

@@ -1,2 +1,11 @@
+from django.urls import path
+
+from . import views
+
 app_name = "waves"
-urlpatterns: list[object] = []
+urlpatterns = [
+    path("<int:wave_id>/register/", views.register, name="register"),
+    path("<int:wave_id>/register/thanks/", views.registered, name="registered"),
+    path("import/schools/", views.import_schools, name="import_schools"),
+    path("<int:wave_id>/import/responses/", views.import_responses, name="import_responses"),
+]

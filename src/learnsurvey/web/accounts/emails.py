@@ -1,0 +1,37 @@
+"""Emails to staff: the invitation that lets a new leader set a password."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from django.conf import settings
+from django.core.mail import send_mail
+from django.template.loader import render_to_string
+from django.urls import reverse
+
+if TYPE_CHECKING:
+    from learnsurvey.web.waves.models import Registration
+
+    from .models import Invitation
+
+
+def invitation_link(token: str) -> str:
+    """The absolute link to the page where the invited person chooses a password."""
+    path = reverse("accounts:accept_invitation", args=[token])
+    return f"{settings.SITE_ROOT.rstrip('/')}{path}"
+
+
+def send_invitation(
+    invitation: Invitation, token: str, registration: Registration | None = None
+) -> None:
+    """Email the invitation link (the token exists only here and in the email)."""
+    context = {
+        "invitation": invitation,
+        "registration": registration,
+        "link": invitation_link(token),
+        "role": invitation.get_role_display(),
+        "expires": invitation.expires,
+    }
+    subject = render_to_string("accounts/email/invitation_subject.txt", context).strip()
+    body = render_to_string("accounts/email/invitation.txt", context)
+    send_mail(subject, body, settings.DEFAULT_FROM_EMAIL, [invitation.email])

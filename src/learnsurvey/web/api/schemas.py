@@ -1,0 +1,46 @@
+"""The API's own request and response bodies (results use the dashboards' payload models)."""
+
+from __future__ import annotations
+
+import uuid
+from datetime import date
+
+from ninja import Schema
+
+
+class SchoolRef(Schema):
+    urn: str
+    name: str
+    trust_id: int | None
+
+
+class WaveOut(Schema):
+    id: int
+    name: str
+    instrument_id: str
+    instrument_version: str
+    opens: date
+    closes: date
+    is_open: bool
+    schools: list[SchoolRef]
+    """The schools of this wave the token's user may see (none for a researcher)."""
+
+
+class SubmissionIn(Schema):
+    """One pupil's answers, as the pupils' own endpoint takes them."""
+
+    key: uuid.UUID
+    year_group: int | None = None
+    key_stage: str = ""
+    gender: str = ""
+    language: str = "en-GB"
+    answers: dict[str, int | None]
+
+
+class SubmissionOut(Schema):
+    status: str
+    """``stored`` (201) or ``already_stored`` (200, a retry with the same key)."""
+
+
+class ErrorOut(Schema):
+    detail: str

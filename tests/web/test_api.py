@@ -1,0 +1,230 @@
+"""The JSON API: bearer tokens, the access rules of the pages, idempotent submission."""
+
+from __future__ import annotations
+
+import uuid
+from typing import Any
+
+import pytest
+from django.test import Client
+
+from learnsurvey.web.accounts.models import ApiToken, User
+from learnsurvey.web.waves.models import Response
+from personas import World
+
+BASE = "/api/v1"
+
+
+def _get(client: Client, user: User | None, url: str) -> Any:
+    headers = {}
+    if user is not None:
+        _token, secret = ApiToken.issue(user, "test")
+        headers["Authorization"] = f"Bearer {secret}"
+    return client.get(url, headers=headers)
+
+
+def _post(client: Client, user: User, url: str, body: dict[str, Any]) -> Any:
+    _token, secret = ApiToken.issue(user, "test")
+    return client.post(
+        url, body, content_type="application/json", headers={"Authorization": f"Bearer {secret}"}
+    )
+
+
+def _body(world: World, key: uuid.UUID | None = None, **change: Any) -> dict[str, Any]:
+    answers = {item.id: 4 for item in world.wave.instrument().items}
+    return {
+        "key": str(key or uuid.uuid4()),
+        "year_group": 5,
+        "key_stage": "KS2",
+        "gender": "girl",
+        "language": "en-GB",
+        "answers": answers,
+    } | change
+
+
+def test_it_serves_a_valid_openapi_schema(client: Client, world: World) -> None:
+    response = client.get("/api/openapi.json")
+    assert response.status_code == 200
+    schema = response.json()
+    assert schema["openapi"].startswith("3.")
+    paths = schema["paths"]
+    assert {
+        "/api/v1/waves",
+        "/api/v1/waves/{wave_id}/schools/{urn}/results",
+        "/api/v1/waves/{wave_id}/trusts/{trust_id}/results",
+        "/api/v1/waves/{wave_id}/global",
+        "/api/v1/waves/{wave_id}/schools/{urn}/responses",
+    } <= set(paths)
+    schemes = schema["components"]["securitySchemes"]
+    assert any(s["type"] == "http" and s["scheme"] == "bearer" for s in schemes.values())
+    for path in paths.values():
+        for operation in path.values():
+            assert operation["security"]
+
+
+def test_it_serves_no_docs_page_from_a_cdn(client: Client, world: World) -> None:
+    assert client.get("/api/docs").status_code == 404
+
+
+@pytest.mark.parametrize(
+    "url",
+    [
+        "/waves",
+        "/waves/{wave}/schools/100001/results",
+        "/waves/{wave}/trusts/{trust}/results",
+        "/waves/{wave}/global",
+    ],
+)
+def test_it_requires_a_token(client: Client, world: World, url: str) -> None:
+    url = BASE + url.format(wave=world.wave.pk, trust=world.trust.pk)
+    assert _get(client, None, url).status_code == 401
+    bad = client.get(url, headers={"Authorization": "Bearer lsk_not-a-token"})
+    assert bad.status_code == 401
+
+
+def test_it_refuses_the_token_of_a_deactivated_user(client: Client, world: World) -> None:
+    world.sam.is_active = False
+    world.sam.save()
+    assert _get(client, world.sam, f"{BASE}/waves").status_code == 401
+
+
+@pytest.mark.parametrize(
+    ("persona", "schools"),
+    [
+        ("alice", ["100001", "100002", "200001", "300001"]),
+        ("tess", ["100001", "100002"]),
+        ("sam", ["100001"]),
+        ("tom", ["100001"]),
+        ("rita", []),
+        ("bob", ["200001"]),
+    ],
+)
+def test_it_lists_the_waves_a_user_sees(
+    client: Client, world: World, persona: str, schools: list[str]
+) -> None:
+    response = _get(client, getattr(world, persona), f"{BASE}/waves")
+    assert response.status_code == 200
+    [wave] = response.json()
+    assert wave["id"] == world.wave.pk
+    assert wave["is_open"] is True
+    assert sorted(s["urn"] for s in wave["schools"]) == schools
+
+
+def test_it_lists_no_wave_to_a_user_without_schools_in_it(client: Client, world: World) -> None:
+    world.wave.participations.filter(school=world.cedar).delete()
+    assert _get(client, world.sara, f"{BASE}/waves").json() == []
+
+
+@pytest.mark.parametrize(
+    ("persona", "status"),
+    [
+        ("alice", 200),
+        ("tess", 200),
+        ("sam", 200),
+        ("tom", 200),
+        ("bob", 404),
+        ("sara", 404),
+        ("rita", 404),
+        ("dev", 404),
+    ],
+)
+def test_it_serves_school_results_by_access(
+    client: Client, world: World, persona: str, status: int
+) -> None:
+    url = f"{BASE}/waves/{world.wave.pk}/schools/{world.aspen.urn}/results"
+    response = _get(client, getattr(world, persona), url)
+    assert response.status_code == status
+    if status == 200:
+        assert isinstance(response.json(), dict)
+
+
+def test_it_answers_404_for_unknown_or_absent_schools(client: Client, world: World) -> None:
+    assert (
+        _get(
+            client, world.alice, f"{BASE}/waves/{world.wave.pk}/schools/999999/results"
+        ).status_code
+        == 404
+    )
+    assert (
+        _get(
+            client, world.alice, f"{BASE}/waves/{world.wave.pk + 9}/schools/100001/results"
+        ).status_code
+        == 404
+    )
+    world.wave.participations.filter(school=world.dale).delete()
+    assert (
+        _get(client, world.dev, f"{BASE}/waves/{world.wave.pk}/schools/300001/results").status_code
+        == 404
+    )
+
+
+@pytest.mark.parametrize(
+    ("persona", "status"),
+    [("alice", 200), ("tess", 200), ("bob", 404), ("sam", 404), ("tom", 404), ("rita", 404)],
+)
+def test_it_serves_trust_results_by_access(
+    client: Client, world: World, persona: str, status: int
+) -> None:
+    url = f"{BASE}/waves/{world.wave.pk}/trusts/{world.trust.pk}/results"
+    assert _get(client, getattr(world, persona), url).status_code == status
+
+
+@pytest.mark.parametrize(
+    ("persona", "status"),
+    [("alice", 200), ("rita", 200), ("tess", 403), ("sam", 403), ("tom", 403), ("bob", 403)],
+)
+def test_it_serves_global_tables_to_researchers_and_admins(
+    client: Client, world: World, persona: str, status: int
+) -> None:
+    url = f"{BASE}/waves/{world.wave.pk}/global"
+    assert _get(client, getattr(world, persona), url).status_code == status
+
+
+def test_it_stores_a_submission_once(client: Client, world: World) -> None:
+    url = f"{BASE}/waves/{world.wave.pk}/schools/{world.aspen.urn}/responses"
+    key = uuid.uuid4()
+    first = _post(client, world.sam, url, _body(world, key))
+    assert first.status_code == 201
+    assert first.json() == {"status": "stored"}
+    again = _post(client, world.sam, url, _body(world, key))
+    assert again.status_code == 200
+    assert again.json() == {"status": "already_stored"}
+    stored = Response.objects.get()
+    assert stored.source == Response.Source.API
+    assert stored.school == world.aspen
+    assert (stored.key_stage, stored.gender, stored.year_group) == ("KS2", "girl", 5)
+
+
+def test_it_explains_a_bad_submission(client: Client, world: World) -> None:
+    url = f"{BASE}/waves/{world.wave.pk}/schools/{world.aspen.urn}/responses"
+    response = _post(client, world.tess, url, _body(world, answers={"expectations_1": 9}))
+    assert response.status_code == 400
+    assert "whole number 1–5" in response.json()["detail"]
+    response = _post(client, world.tess, url, _body(world, gender="x"))
+    assert response.status_code == 400
+    assert not Response.objects.exists()
+
+
+@pytest.mark.parametrize(
+    ("persona", "status"),
+    [("tom", 403), ("rita", 404), ("bob", 404), ("sara", 404), ("dev", 404)],
+)
+def test_it_refuses_submissions_from_others(
+    client: Client, world: World, persona: str, status: int
+) -> None:
+    url = f"{BASE}/waves/{world.wave.pk}/schools/{world.aspen.urn}/responses"
+    assert _post(client, getattr(world, persona), url, _body(world)).status_code == status
+    assert not Response.objects.exists()
+
+
+def test_it_refuses_submissions_without_a_token(client: Client, world: World) -> None:
+    url = f"{BASE}/waves/{world.wave.pk}/schools/{world.aspen.urn}/responses"
+    assert client.post(url, _body(world), content_type="application/json").status_code == 401
+    assert not Response.objects.exists()
+
+
+def test_it_refuses_a_school_outside_the_wave(client: Client, world: World) -> None:
+    world.wave.participations.filter(school=world.dale).delete()
+    url = f"{BASE}/waves/{world.wave.pk}/schools/{world.dale.urn}/responses"
+    assert _post(client, world.dev, url, _body(world)).status_code == 404
+    assert not Response.objects.exists()
