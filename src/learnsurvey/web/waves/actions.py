@@ -3,16 +3,17 @@
 from __future__ import annotations
 
 import uuid
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
+from django.core.cache import cache
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from learnsurvey.instruments import Instrument
 from learnsurvey.web.schools.models import School
 
-from .models import YEAR_GROUPS, Response, Wave
+from .models import YEAR_GROUPS, AccessCode, Participation, Response, Wave
 
 MISSING = "-"
 
@@ -118,3 +119,42 @@ def do_submit_response(
             raise SubmissionError("this submission key was already used elsewhere") from None
         return Submitted(existing, created=False)
     return Submitted(response, created=True)
+
+
+def do_create_access_codes(
+    wave: Wave, school: School, specs: Sequence[tuple[str, int | None]]
+) -> list[AccessCode]:
+    """Create one access code per ``(label, year group)`` for a school taking part in a wave.
+
+    All or none are created. Raises ValueError when the school does not take part or a year
+    group is unknown (the form checks both first; this guards other callers)."""
+    if not Participation.objects.filter(wave=wave, school=school).exists():
+        raise ValueError(f"{school} does not take part in {wave}")
+    for _label, year_group in specs:
+        if year_group is not None and year_group not in YEAR_GROUPS:
+            raise ValueError(f"unknown year group {year_group}")
+    with transaction.atomic():
+        codes = [
+            AccessCode.objects.create(
+                wave=wave, school=school, label=label[:100], year_group=year_group
+            )
+            for label, year_group in specs
+        ]
+        # A miss may have been cached for a code typed before it existed (vanishingly rare).
+        keys = [access_code_cache_key(c.code) for c in codes]
+        transaction.on_commit(lambda: cache.delete_many(keys))
+    return codes
+
+
+def do_deactivate_access_code(code: AccessCode) -> None:
+    """Switch a code off at once: pupils typing it are refused, and the cached look-up used by
+    the submission endpoint is dropped after the commit so no worker keeps accepting it."""
+    with transaction.atomic():
+        AccessCode.objects.filter(pk=code.pk).update(active=False)
+        code.active = False
+        transaction.on_commit(lambda: cache.delete(access_code_cache_key(code.code)))
+
+
+def access_code_cache_key(code: str) -> str:
+    """Where the pupil app caches an access code's look-up (shared so actions can drop it)."""
+    return f"learnsurvey:code:{code}"

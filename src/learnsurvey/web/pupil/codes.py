@@ -1,0 +1,107 @@
+"""Access codes for school leaders: list, create, switch off, and a printable sheet.
+
+Leaders of the school (and its trust's leaders, and platform admins) only: teachers,
+researchers and other schools get 404 from ``access.school_for(..., manage=True)``.
+"""
+
+from __future__ import annotations
+
+import segno
+from django.conf import settings
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
+from django.utils.safestring import SafeString, mark_safe
+from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
+
+from learnsurvey.web.accounts.access import school_for
+from learnsurvey.web.schools.models import School
+from learnsurvey.web.waves.actions import do_create_access_codes, do_deactivate_access_code
+from learnsurvey.web.waves.models import AccessCode, Wave
+
+from .forms import AccessCodeForm
+
+
+def _waves(school: School) -> list[Wave]:
+    return list(Wave.objects.filter(participations__school=school).order_by("-opens"))
+
+
+def pupil_link(code: AccessCode) -> str:
+    return f"{settings.SITE_ROOT.rstrip('/')}/s/{code.code}/"
+
+
+def qr_svg(link: str) -> SafeString:
+    """The link as a QR code, inline SVG drawn on the server (no third-party service)."""
+    qr = segno.make(link, error="m")
+    svg = qr.svg_inline(scale=5, border=2, dark="#000", light="#fff", omitsize=False)
+    # segno escapes nothing user-written here: the link is built from our own settings.
+    return mark_safe(svg)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def code_list(request: HttpRequest, urn: str) -> HttpResponse:
+    """The school's codes, by wave, and a form to create more for a wave it takes part in."""
+    school = school_for(request, urn, manage=True)
+    waves = _waves(school)
+    # Codes can be prepared before a wave opens; they work only while it is open.
+    open_waves = [w for w in waves if w.closes >= timezone.localdate()]
+    form = AccessCodeForm(request.POST or None, waves=open_waves)
+    if request.method == "POST" and form.is_valid():
+        created = do_create_access_codes(form.cleaned_data["wave"], school, form.specs())
+        messages.success(
+            request,
+            ngettext("Created %(n)d access code.", "Created %(n)d access codes.", len(created))
+            % {"n": len(created)},
+        )
+        return redirect("pupil:codes", urn=school.urn)
+    codes = AccessCode.objects.filter(school=school).select_related("wave")
+    by_wave = [(wave, [c for c in codes if c.wave_id == wave.pk]) for wave in waves]
+    return render(
+        request,
+        "pupil/codes/list.html",
+        {"school": school, "by_wave": by_wave, "form": form, "can_create": bool(open_waves)},
+        status=400 if form.errors else 200,
+    )
+
+
+@login_required
+@require_POST
+def deactivate_code(request: HttpRequest, urn: str, pk: int) -> HttpResponse:
+    school = school_for(request, urn, manage=True)
+    code = get_object_or_404(AccessCode, pk=pk, school=school)
+    do_deactivate_access_code(code)
+    messages.success(
+        request, _("Code %(code)s is switched off. Pupils can no longer use it.") % {"code": code}
+    )
+    return redirect("pupil:codes", urn=school.urn)
+
+
+@login_required
+@require_GET
+def code_sheet(request: HttpRequest, urn: str) -> HttpResponse:
+    """A printable sheet: per active code a card with the code, its link and a QR code."""
+    school = school_for(request, urn, manage=True)
+    codes = AccessCode.objects.filter(school=school, active=True).select_related("wave")
+    wave_id = request.GET.get("wave", "")
+    if wave_id:
+        if not wave_id.isdigit():
+            raise Http404
+        codes = codes.filter(wave_id=int(wave_id))
+    one = request.GET.get("code", "")
+    if one:
+        if not one.isdigit():
+            raise Http404
+        codes = codes.filter(pk=int(one))
+    cards = [(code, pupil_link(code), qr_svg(pupil_link(code))) for code in codes]
+    if (wave_id or one) and not cards:
+        raise Http404
+    return render(
+        request,
+        "pupil/codes/sheet.html",
+        {"school": school, "cards": cards, "start_url": settings.SITE_ROOT.rstrip("/") + "/"},
+    )

@@ -1,0 +1,95 @@
+"""Rate limits for the pupils' pages, kept only in the (Django) cache.
+
+Per network: failed code attempts are counted per network. The network is the client address
+as the server sees it (``REMOTE_ADDR``; a reverse proxy must set it to the real client, and
+``X-Forwarded-For`` is trusted only when ``settings.PUPIL_TRUST_X_FORWARDED_FOR`` is true).
+The address itself is never stored: the cache key is an HMAC of it with ``SECRET_KEY``, with a
+TTL, and nothing here writes to the database or the logs. Over the limit, the network must
+wait before trying codes it has not used successfully; codes it has used keep working, so a
+whole school behind one address is not locked out by a few typos, while guessing one code in
+30**10 stays hopeless.
+
+Per code: submissions per code per minute are capped (``SUBMISSIONS_PER_CODE_PER_MINUTE``).
+"""
+
+from __future__ import annotations
+
+import hashlib
+import hmac
+import time
+
+from django.conf import settings
+from django.core.cache import cache
+from django.http import HttpRequest
+
+# Remembering a code that worked for a network: long enough for a school day.
+KNOWN_CODE_SECONDS = 24 * 3600
+
+
+def client_address(request: HttpRequest) -> str:
+    if settings.PUPIL_TRUST_X_FORWARDED_FOR:
+        forwarded = request.META.get("HTTP_X_FORWARDED_FOR", "")
+        if forwarded:
+            return str(forwarded).split(",")[0].strip()
+    return str(request.META.get("REMOTE_ADDR", ""))
+
+
+def network_id(request: HttpRequest) -> str:
+    """An opaque id for the client's network: an HMAC, so the address cannot be read back."""
+    digest = hmac.new(
+        settings.SECRET_KEY.encode(), client_address(request).encode(), hashlib.sha256
+    )
+    return digest.hexdigest()[:32]
+
+
+def failures_key(network: str) -> str:
+    """The cache key counting a network's wrong codes (callers may fetch it with others)."""
+    return f"learnsurvey:rl:fail:{network}"
+
+
+def _known_key(network: str, code: str) -> str:
+    return f"learnsurvey:rl:known:{network}:{code}"
+
+
+def network_wait(network: str, code: str, failures: int | None = None) -> int:
+    """Seconds this network must wait before trying ``code`` (0: go ahead).
+
+    ``failures`` is the network's count when the caller fetched it already."""
+    if failures is None:
+        failures = cache.get(failures_key(network), 0)
+    if (failures or 0) < settings.CODE_FAILURES_PER_NETWORK:
+        return 0
+    if cache.get(_known_key(network, code)):
+        return 0
+    return int(settings.CODE_FAILURE_WINDOW_SECONDS)
+
+
+def record_failure(network: str) -> None:
+    """Count a wrong code; the count expires a window after the first failure."""
+    key = failures_key(network)
+    if not cache.add(key, 1, settings.CODE_FAILURE_WINDOW_SECONDS):
+        try:
+            cache.incr(key)
+        except ValueError:  # expired between add and incr
+            cache.add(key, 1, settings.CODE_FAILURE_WINDOW_SECONDS)
+
+
+def record_success(network: str, code: str) -> None:
+    """Remember that this network knows this code, so a block does not reach it."""
+    cache.set(_known_key(network, code), 1, KNOWN_CODE_SECONDS)
+
+
+def submission_wait(code: str, now: float | None = None) -> int:
+    """Count a submission for ``code``; seconds to wait when over the per-minute limit."""
+    now = time.time() if now is None else now
+    minute = int(now // 60)
+    key = f"learnsurvey:rl:sub:{code}:{minute}"
+    # Increment first: after a code's first submission in a minute the key exists, so the
+    # common case costs one call (a busy endpoint makes this call on every submission).
+    try:
+        count = cache.incr(key)
+    except ValueError:
+        count = 1 if cache.add(key, 1, 120) else cache.incr(key)
+    if count > settings.SUBMISSIONS_PER_CODE_PER_MINUTE:
+        return max(1, 60 - int(now % 60))
+    return 0
