@@ -15,6 +15,25 @@ def _fast_passwords(settings: Any) -> None:
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 
 
+@pytest.fixture(autouse=True, scope="session")
+def _static_root() -> None:
+    # WhiteNoise warns (an error here) when STATIC_ROOT does not exist, as in a fresh clone.
+    from pathlib import Path
+
+    from django.conf import settings
+
+    Path(settings.STATIC_ROOT).mkdir(parents=True, exist_ok=True)
+
+
+@pytest.fixture(autouse=True)
+def _empty_cache(settings: Any) -> None:
+    # The in-memory cache lives as long as the test process: code look-ups and rate-limit
+    # counters from one test must not leak into the next.
+    from django.core.cache import cache
+
+    cache.clear()
+
+
 @pytest.fixture
 def world(db: None) -> World:
     """Every persona, in a database that is rolled back after the test."""
