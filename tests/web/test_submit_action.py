@@ -72,3 +72,27 @@ def test_it_rejects_inconsistent_demographics(world: World) -> None:
         do_submit_response(
             world.wave, world.aspen, key=uuid.uuid4(), answers=_answers(world), gender="x"
         )
+
+
+@pytest.mark.django_db(transaction=True)
+def test_it_stores_concurrent_retries_once(live_world: World) -> None:
+    """Two deliveries of one submission racing each other: one row, both acknowledged."""
+    from concurrent.futures import ThreadPoolExecutor
+
+    from django.db import connection
+
+    key = uuid.uuid4()
+    answers = _answers(live_world)
+
+    def submit() -> bool:
+        try:
+            return do_submit_response(
+                live_world.wave, live_world.aspen, key=key, answers=answers
+            ).created
+        finally:
+            connection.close()
+
+    with ThreadPoolExecutor(max_workers=4) as pool:
+        created = list(pool.map(lambda _: submit(), range(8)))
+    assert created.count(True) == 1
+    assert Response.objects.filter(idempotency_key=key).count() == 1

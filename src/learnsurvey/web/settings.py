@@ -8,6 +8,7 @@ cache shared between worker processes (rate limits, access-code look-ups).
 from __future__ import annotations
 
 import os
+import tempfile
 from pathlib import Path
 from typing import Any
 
@@ -103,6 +104,11 @@ if DATABASES["default"]["ENGINE"].endswith("sqlite3"):
         "timeout": 20,
         "transaction_mode": "IMMEDIATE",
     }
+    # Tests use a file, not shared-cache memory, so threads (the live server, concurrent
+    # submissions) see SQLite's real locking with WAL and the busy timeout.
+    DATABASES["default"]["TEST"] = {
+        "NAME": str(Path(tempfile.gettempdir()) / f"learnsurvey-test-{os.getpid()}.sqlite3")
+    }
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 REDIS_URL = os.environ.get("REDIS_URL", "")
@@ -136,6 +142,8 @@ USE_TZ = True
 
 STATIC_URL = "/static/"
 STATIC_ROOT = DATA_DIR / "static"
+# The shared stylesheet and scripts live beside the settings, not in an app.
+STATICFILES_DIRS = [BASE_DIR / "static"]
 WHITENOISE_USE_FINDERS = True
 WHITENOISE_AUTOREFRESH = DEBUG
 
@@ -159,6 +167,9 @@ MIN_GROUP_SIZE = default_threshold()
 CODE_FAILURES_PER_NETWORK = _env_int("LEARNSURVEY_CODE_FAILURES_PER_NETWORK", 30)
 CODE_FAILURE_WINDOW_SECONDS = _env_int("LEARNSURVEY_CODE_FAILURE_WINDOW_SECONDS", 600)
 SUBMISSIONS_PER_CODE_PER_MINUTE = _env_int("LEARNSURVEY_SUBMISSIONS_PER_CODE_PER_MINUTE", 300)
+# The pupil rate limits count per client address, REMOTE_ADDR: a reverse proxy in front must
+# set it to the real client. X-Forwarded-For (first address) is trusted only when this is on.
+PUPIL_TRUST_X_FORWARDED_FOR = _env_bool("LEARNSURVEY_TRUST_X_FORWARDED_FOR", False)
 
 LOGGING: dict[str, Any] = {
     "version": 1,

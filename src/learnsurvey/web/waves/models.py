@@ -101,7 +101,21 @@ class Registration(models.Model):
         APPROVED = "approved", _("Approved")
         DECLINED = "declined", _("Declined")
 
+    class Kind(models.TextChoices):
+        SCHOOL = "school", _("A school")
+        TRUST = "trust", _("A trust")
+
     wave = models.ForeignKey(Wave, on_delete=models.CASCADE, related_name="registrations")
+    kind = models.CharField(
+        _("who is registering"),
+        max_length=10,
+        choices=Kind.choices,
+        default=Kind.SCHOOL,
+        help_text=_(
+            "A trust registration records the trust and its leader; its schools "
+            "register one by one, naming the trust."
+        ),
+    )
     school_name = models.CharField(_("school name"), max_length=200)
     urn = models.CharField(_("URN"), max_length=20)
     phase = models.CharField(_("phase"), max_length=20, choices=School.Phase.choices)

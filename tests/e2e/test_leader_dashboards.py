@@ -1,0 +1,91 @@
+"""Leaders read their dashboards in a real browser; axe-core checks them for WCAG 2.2 AA."""
+
+from __future__ import annotations
+
+import re
+import uuid
+from typing import Any
+
+import pandas as pd
+import pytest
+from django.utils import timezone
+from playwright.sync_api import Page, expect
+
+from conftest import axe_violations, describe
+from learnsurvey.synth import ResponseModel, load_params
+from learnsurvey.web.schools.models import School
+from learnsurvey.web.waves.models import Response, Wave
+from personas import PASSWORD, World
+
+pytestmark = pytest.mark.e2e
+
+
+def _add_responses(wave: Wave, school: School, n: int, seed: int) -> None:
+    inst = wave.instrument()
+    frame = next(ResponseModel(inst, load_params("phase-one")).tables(n, 1, seed)).to_pandas()
+    hour = timezone.now().replace(minute=0, second=0, microsecond=0)
+    Response.objects.bulk_create(
+        Response(
+            wave=wave,
+            school=school,
+            key_stage=r["key_stage"],
+            gender=r["gender"],
+            answers="".join("-" if pd.isna(r[i]) else str(int(r[i])) for i in inst.item_ids),
+            submitted_hour=hour,
+            idempotency_key=uuid.uuid4(),
+        )
+        for _, r in frame.iterrows()
+    )
+
+
+@pytest.fixture
+def answered(live_world: World) -> World:
+    _add_responses(live_world.wave, live_world.aspen, 60, seed=1)
+    _add_responses(live_world.wave, live_world.birch, 45, seed=2)
+    _add_responses(live_world.wave, live_world.cedar, 30, seed=3)
+    return live_world
+
+
+def _sign_in(page: Page, base: str, username: str) -> None:
+    page.goto(base + "/accounts/login/")
+    page.get_by_label("Username").fill(username)
+    page.get_by_label("Password").fill(PASSWORD)
+    page.get_by_role("button", name="Sign in").click()
+
+
+def test_it_lets_a_school_leader_read_the_school_dashboard(
+    desktop: Page, live_server: Any, answered: World
+) -> None:
+    page = desktop
+    _sign_in(page, live_server.url, "sam")
+    expect(page.get_by_role("heading", name="Dashboards", level=1)).to_be_visible()
+    page.get_by_role("link", name="Aspen Primary").click()
+    expect(page.get_by_role("heading", name="Aspen Primary", level=1)).to_be_visible()
+    expect(page.get_by_text("60 pupils have answered.")).to_be_visible()
+    inst = answered.wave.instrument()
+    table = page.get_by_role("table", name="Dimension scores against all schools")
+    for dim in inst.dimensions:
+        expect(table.get_by_role("rowheader", name=dim.name, exact=True)).to_be_visible()
+    first = table.get_by_role("row").nth(1)
+    expect(first.get_by_role("cell").nth(0)).to_have_text("60")
+    expect(first.get_by_role("cell").nth(1)).to_have_text(re.compile(r"^\d\.\d\d$"))
+    chart = page.get_by_role("img", name=f"{inst.dimensions[0].name}: mean")
+    expect(chart).to_be_visible()
+    violations = axe_violations(page)
+    assert not violations, describe(violations)
+
+
+def test_it_lets_a_trust_leader_compare_the_schools_accessibly(
+    desktop: Page, live_server: Any, answered: World
+) -> None:
+    page = desktop
+    _sign_in(page, live_server.url, "tess")
+    page.get_by_role("link", name="Northern Lights Trust").click()
+    heatmap = page.get_by_role("table", name="Estimated mean by school and dimension")
+    expect(heatmap.get_by_role("link", name="Aspen Primary")).to_be_visible()
+    expect(heatmap.get_by_role("link", name="Birch Academy")).to_be_visible()
+    expect(heatmap).not_to_contain_text("Cedar Primary")
+    for band in answered.wave.instrument().bands:
+        expect(page.locator(".key").first).to_contain_text(band.name)
+    violations = axe_violations(page)
+    assert not violations, describe(violations)

@@ -1,0 +1,230 @@
+"""The dashboard pages: who sees what, and what they show."""
+
+from __future__ import annotations
+
+import csv
+import io
+
+import pytest
+from django.test import Client
+from django.urls import reverse
+from test_results import add_responses
+
+from learnsurvey.web.accounts.models import User
+from personas import World
+
+
+def _client(user: User | None) -> Client:
+    client = Client()
+    if user is not None:
+        client.force_login(user)
+    return client
+
+
+@pytest.fixture
+def answered(world: World) -> World:
+    """Aspen 40 pupils, Birch 35, Cedar 20, Dale 6 (too few to show, so Cedar, the smallest
+    other school, is hidden with it in tables of schools)."""
+    add_responses(world.wave, world.aspen, 40, seed=1)
+    add_responses(world.wave, world.birch, 35, seed=2)
+    add_responses(world.wave, world.cedar, 20, seed=3)
+    add_responses(world.wave, world.dale, 6, seed=4)
+    return world
+
+
+def _school_url(world: World, urn: str) -> str:
+    return reverse("dashboards:school", args=[world.wave.pk, urn])
+
+
+def _trust_url(world: World, trust_id: int) -> str:
+    return reverse("dashboards:trust", args=[world.wave.pk, trust_id])
+
+
+def _global_url(world: World) -> str:
+    return reverse("dashboards:global", args=[world.wave.pk])
+
+
+def _csv_url(world: World, table: str) -> str:
+    return reverse("dashboards:global_csv", args=[world.wave.pk, table])
+
+
+def test_it_sends_anonymous_visitors_to_the_login_page(world: World) -> None:
+    client = Client()
+    for url in (
+        reverse("dashboards:home"),
+        _school_url(world, world.aspen.urn),
+        _trust_url(world, world.trust.pk),
+        _global_url(world),
+        _csv_url(world, "reliability"),
+    ):
+        response = client.get(url)
+        assert response.status_code == 302
+        assert response["Location"].startswith(reverse("accounts:login"))
+
+
+def test_it_lists_what_each_persona_may_open(world: World) -> None:
+    page = _client(world.tess).get(reverse("dashboards:home")).content.decode()
+    assert "Northern Lights Trust" in page
+    assert "Aspen Primary" in page
+    assert "Birch Academy" in page
+    assert "Cedar Primary" not in page
+    assert "Harbour Trust" not in page
+    assert _global_url(world) not in page
+    page = _client(world.sam).get(reverse("dashboards:home")).content.decode()
+    assert _school_url(world, world.aspen.urn) in page
+    assert "Birch Academy" not in page
+    assert _trust_url(world, world.trust.pk) not in page
+    page = _client(world.rita).get(reverse("dashboards:home")).content.decode()
+    assert _global_url(world) in page
+    assert "Aspen Primary" not in page
+    page = _client(world.alice).get(reverse("dashboards:home")).content.decode()
+    for name in ("Aspen Primary", "Cedar Primary", "Dale School", "Harbour Trust"):
+        assert name in page
+    assert _global_url(world) in page
+
+
+@pytest.mark.parametrize(
+    ("persona", "status"),
+    [
+        ("alice", 200),
+        ("tess", 200),
+        ("sam", 200),
+        ("tom", 200),
+        ("rita", 404),
+        ("bob", 404),
+        ("sara", 404),
+        ("dev", 404),
+    ],
+)
+def test_it_shows_a_school_dashboard_only_to_those_who_may_see_the_school(
+    answered: World, persona: str, status: int
+) -> None:
+    response = _client(getattr(answered, persona)).get(_school_url(answered, answered.aspen.urn))
+    assert response.status_code == status
+
+
+def test_it_hides_other_trusts_schools_from_their_leaders(answered: World) -> None:
+    assert _client(answered.bob).get(_school_url(answered, answered.birch.urn)).status_code == 404
+    assert _client(answered.sara).get(_school_url(answered, answered.aspen.urn)).status_code == 404
+    assert _client(answered.sam).get(_school_url(answered, answered.birch.urn)).status_code == 404
+    assert _client(answered.sam).get(_school_url(answered, "999999")).status_code == 404
+    url = reverse("dashboards:school", args=[99999, answered.aspen.urn])
+    assert _client(answered.sam).get(url).status_code == 404
+
+
+def test_it_shows_the_school_its_figures_against_all_schools(answered: World) -> None:
+    response = _client(answered.sam).get(_school_url(answered, answered.aspen.urn))
+    page = response.content.decode()
+    dash = response.context["d"]
+    assert dash.publishable
+    assert dash.n_responses == 40
+    inst = answered.wave.instrument()
+    for dim in inst.dimensions:
+        assert dim.name in page
+    for band in inst.bands:
+        assert band.name in page
+    assert "40 pupils have answered" in page
+    assert "Mean of all schools" in page
+    expectations = next(s for s in dash.scores if s.score == "expectations")
+    assert f"{expectations.mean:.2f}" in page
+    assert f"{expectations.benchmark_mean:.2f}" in page
+    # The highest item, in the primary wording (Aspen is a primary school).
+    top = dash.highest_items[0]
+    item = next(i for i in inst.items if i.id == top.item)
+    assert top.text == item.text.primary
+    assert len(dash.highest_items) == 3
+    assert len(dash.lowest_items) == 3
+    assert top.mean >= dash.lowest_items[0].mean
+
+
+def test_it_shows_no_figures_for_a_school_with_fewer_than_ten_responses(answered: World) -> None:
+    response = _client(answered.dev).get(_school_url(answered, answered.dale.urn))
+    assert response.status_code == 200
+    page = response.content.decode()
+    assert "Fewer than 10 pupils have answered so far" in page
+    assert "95% CI" not in page
+    assert "Mean of all schools" not in page
+    assert "6 pupils" not in page
+
+
+def test_it_shows_a_school_without_responses_the_count_message(world: World) -> None:
+    page = _client(world.sam).get(_school_url(world, world.aspen.urn)).content.decode()
+    assert "Fewer than 10 pupils have answered so far" in page
+
+
+@pytest.mark.parametrize(
+    ("persona", "status"),
+    [("alice", 200), ("tess", 200), ("bob", 404), ("sam", 404), ("tom", 404), ("rita", 404)],
+)
+def test_it_shows_the_trust_page_only_to_its_leaders(
+    answered: World, persona: str, status: int
+) -> None:
+    response = _client(getattr(answered, persona)).get(_trust_url(answered, answered.trust.pk))
+    assert response.status_code == status
+
+
+def test_it_shows_the_trust_its_schools_side_by_side(answered: World) -> None:
+    response = _client(answered.tess).get(_trust_url(answered, answered.trust.pk))
+    page = response.content.decode()
+    dash = response.context["d"]
+    assert [row.school_name for row in dash.schools] == ["Aspen Primary", "Birch Academy"]
+    assert "Cedar Primary" not in page
+    for dim in answered.wave.instrument().dimensions:
+        assert dim.name in page
+    cell = dash.schools[0].cells[0]
+    assert not cell.suppressed
+    assert cell.ci_low <= cell.shrunken_mean <= cell.ci_high
+    assert f"{cell.shrunken_mean:.2f}" in page
+    assert cell.band_name in page
+    spread = dash.spread[0]
+    assert spread.n_schools == 2
+    assert spread.range == pytest.approx(spread.max - spread.min)
+    if spread.top_school is not None:  # None when the schools do not differ at all
+        assert {spread.top_school, spread.bottom_school} == {"Aspen Primary", "Birch Academy"}
+    assert _client(answered.bob).get(_trust_url(answered, answered.trust.pk)).status_code == 404
+
+
+def test_it_hides_a_school_whose_figures_would_reveal_a_smaller_one(answered: World) -> None:
+    # Dale (6 pupils) is hidden; alone it could be recovered from the wave's total, so the
+    # smallest other school is hidden in the schools table too (its own page still shows).
+    response = _client(answered.bob).get(_trust_url(answered, answered.other_trust.pk))
+    assert response.status_code == 200
+    (cedar,) = response.context["d"].schools
+    assert all(cell.suppressed and cell.shrunken_mean is None for cell in cedar.cells)
+    assert "Hidden" in response.content.decode()
+    own = _client(answered.sara).get(_school_url(answered, answered.cedar.urn))
+    assert own.context["d"].publishable
+
+
+@pytest.mark.parametrize(
+    ("persona", "status"),
+    [("alice", 200), ("rita", 200), ("tess", 403), ("sam", 403), ("tom", 403), ("bob", 403)],
+)
+def test_it_shows_the_global_tables_to_researchers_and_admins_only(
+    answered: World, persona: str, status: int
+) -> None:
+    client = _client(getattr(answered, persona))
+    assert client.get(_global_url(answered)).status_code == status
+    assert client.get(_csv_url(answered, "school_summary")).status_code == status
+
+
+def test_it_offers_the_global_tables_as_suppressed_pseudonymous_csv(answered: World) -> None:
+    client = _client(answered.rita)
+    page = client.get(_global_url(answered)).content.decode()
+    assert "Reliability of each dimension" in page
+    assert _csv_url(answered, "school_summary") in page
+    response = client.get(_csv_url(answered, "school_summary"))
+    assert response["Content-Type"].startswith("text/csv")
+    rows = list(csv.DictReader(io.StringIO(response.content.decode())))
+    names = {row["school"] for row in rows}
+    assert not names & {"Aspen Primary", "Birch Academy", "Cedar Primary", "Dale School"}
+    assert not names & {answered.aspen.urn, answered.dale.urn}
+    dale = "School 4"  # Dale joined the wave fourth
+    hidden = [row for row in rows if row["school"] == dale]
+    assert hidden
+    assert all(row["n"] == "" and row["mean"] == "" for row in hidden)
+    assert all(row["suppressed"] == "True" for row in hidden)
+    shown = [row for row in rows if row["suppressed"] == "False"]
+    assert shown
+    assert all(int(row["n"]) >= 10 for row in shown)
+    assert client.get(_csv_url(answered, "no_such_table")).status_code == 404

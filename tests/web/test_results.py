@@ -1,0 +1,205 @@
+"""Wave results: computed from the stored responses, cached, recomputed only when stale."""
+
+from __future__ import annotations
+
+import uuid
+from io import StringIO
+
+import numpy as np
+import pandas as pd
+import pytest
+from django.core.management import CommandError, call_command
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.utils import timezone
+
+from learnsurvey.analysis.scoring import ScoreLayout, reverse_codes, score_answers
+from learnsurvey.synth import ResponseModel, load_params
+from learnsurvey.web.dashboards import results
+from learnsurvey.web.dashboards.models import SchoolResult
+from learnsurvey.web.schools.models import School
+from learnsurvey.web.waves.models import Response, Wave, WaveResult
+from personas import World
+
+
+def add_responses(wave: Wave, school: School, n: int, *, seed: int = 1) -> list[str]:
+    """``n`` synthetic pupils of ``school`` stored as the browser would store them."""
+    inst = wave.instrument()
+    table = next(ResponseModel(inst, load_params("phase-one")).tables(n, 1, seed))
+    frame = table.to_pandas()
+    hour = timezone.now().replace(minute=0, second=0, microsecond=0)
+    rows = []
+    for _, r in frame.iterrows():
+        answers = "".join("-" if pd.isna(r[i]) else str(int(r[i])) for i in inst.item_ids)
+        rows.append(
+            Response(
+                wave=wave,
+                school=school,
+                key_stage=r["key_stage"],
+                gender=r["gender"],
+                answers=answers,
+                submitted_hour=hour,
+                idempotency_key=uuid.uuid4(),
+            )
+        )
+    Response.objects.bulk_create(rows)
+    return [row.answers for row in rows]
+
+
+def _scores(wave: Wave, answers: list[str]) -> np.ndarray:
+    """Scores computed directly from the answer strings (the reference for the checks)."""
+    inst = wave.instrument()
+    codes = np.array(
+        [[-1 if ch == "-" else int(ch) - inst.scale.min for ch in a] for a in answers],
+        dtype=np.int8,
+    )
+    layout = ScoreLayout(inst)
+    return score_answers(reverse_codes(codes, layout), layout)
+
+
+def test_it_computes_school_figures_equal_to_a_direct_computation(world: World) -> None:
+    aspen = add_responses(world.wave, world.aspen, 40, seed=1)
+    birch = add_responses(world.wave, world.birch, 30, seed=2)
+    result = results.compute_wave_result(world.wave)
+    assert result.n_responses == 70
+    assert result.threshold == 10
+    assert result.max_response_id == Response.objects.latest("id").pk
+    dash = results.school_payload(world.wave, world.aspen)
+    assert dash.publishable
+    assert dash.n_responses == 40
+    layout = ScoreLayout(world.wave.instrument())
+    own, everyone = _scores(world.wave, aspen), _scores(world.wave, aspen + birch)
+    for figure in dash.scores:
+        j = next(
+            k
+            for k, (kind, i) in enumerate(zip(layout.kinds, layout.ids, strict=True))
+            if kind == figure.kind and i == figure.score
+        )
+        assert figure.mean == pytest.approx(np.nanmean(own[:, j]))
+        assert figure.benchmark_mean == pytest.approx(np.nanmean(everyone[:, j]))
+        assert figure.n == int(np.sum(~np.isnan(own[:, j])))
+    names = {f.name for f in dash.scores if f.kind == "dimension"}
+    assert names == {d.name for d in world.wave.instrument().dimensions}
+
+
+def test_it_streams_responses_in_chunks_of_the_requested_size(world: World) -> None:
+    add_responses(world.wave, world.aspen, 25)
+    chunks = list(results.response_chunks(world.wave, chunk_rows=10))
+    assert [c.n_rows for c in chunks] == [10, 10, 5]
+    first = Response.objects.order_by("id").first()
+    assert first is not None
+    inst = world.wave.instrument()
+    decoded = chunks[0].answers[0]
+    expected = [-1 if ch == "-" else int(ch) - inst.scale.min for ch in first.answers]
+    assert decoded.tolist() == expected
+    assert chunks[0].school.labels == [world.aspen.urn]
+
+
+def test_it_recomputes_when_new_responses_arrive_and_not_otherwise(world: World) -> None:
+    add_responses(world.wave, world.aspen, 20)
+    first = results.current_result(world.wave)
+    assert first is not None
+    assert first.n_responses == 20
+    again = results.current_result(world.wave)
+    assert again is not None
+    assert again.computed == first.computed  # nothing new: the cached result is used
+    add_responses(world.wave, world.aspen, 5, seed=3)
+    fresh = results.current_result(world.wave)
+    assert fresh is not None
+    assert fresh.n_responses == 25
+    assert fresh.computed > first.computed
+    assert WaveResult.objects.count() == 1
+
+
+def test_it_checks_staleness_with_one_cheap_query(world: World) -> None:
+    add_responses(world.wave, world.aspen, 15)
+    results.compute_wave_result(world.wave)
+    with CaptureQueriesContext(connection) as queries:
+        results.current_result(world.wave)
+    assert len(queries) == 2  # the cached result (without its payload) and the newer-id look
+    assert "payload" not in queries[0]["sql"].split("FROM")[0]
+
+
+def test_it_hides_every_figure_of_a_school_with_too_few_responses(world: World) -> None:
+    add_responses(world.wave, world.aspen, 30)
+    add_responses(world.wave, world.birch, 6, seed=2)
+    results.compute_wave_result(world.wave)
+    dash = results.school_payload(world.wave, world.birch)
+    assert not dash.publishable
+    assert dash.n_responses is None
+    assert dash.scores == []
+    stored = SchoolResult.objects.get(urn=world.birch.urn).payload
+    assert stored["n_responses"] is None
+    assert set(stored) == {"n_responses", "publishable", "heat"}
+    assert all(cell["suppressed"] for cell in stored["heat"])
+
+
+def test_it_suppresses_small_key_stage_groups_within_a_school(world: World) -> None:
+    add_responses(world.wave, world.aspen, 30)
+    Response.objects.filter(pk__in=Response.objects.order_by("id").values("id")[:3]).update(
+        key_stage="KS3"
+    )
+    results.compute_wave_result(world.wave)
+    dash = results.school_payload(world.wave, world.aspen)
+    counts = {c.group: c for c in dash.key_stage_counts}
+    assert counts["KS3"].suppressed
+    assert counts["KS3"].n is None
+    # Complementary suppression: one hidden group would follow from the total.
+    assert sum(c.suppressed for c in dash.key_stage_counts) >= 2
+    ks3 = [g for g in dash.key_stages if g.group == "KS3"]
+    assert ks3
+    assert all(g.suppressed and g.mean is None for g in ks3)
+    assert all(
+        e.hedges_g is None for e in dash.key_stage_effects if "KS3" in (e.group_a, e.group_b)
+    )
+
+
+def test_it_names_only_opted_in_schools_in_the_global_tables(world: World) -> None:
+    world.birch.research_opt_in = True
+    world.birch.save()
+    add_responses(world.wave, world.aspen, 60, seed=1)
+    add_responses(world.wave, world.birch, 60, seed=2)
+    add_responses(world.wave, world.cedar, 60, seed=3)
+    results.compute_wave_result(world.wave)
+    tables = results.global_payload(world.wave)
+    assert tables.available
+    summary = next(t for t in tables.tables if t.name == "school_summary")
+    shown = {row["school"] for row in summary.rows}
+    assert "Birch Academy" in shown
+    assert "Aspen Primary" not in shown
+    assert world.aspen.urn not in shown
+    assert "School 1" in shown  # Aspen joined the wave first
+    assert "School 3" in shown
+
+
+def test_it_reports_no_global_tables_for_a_tiny_wave(world: World) -> None:
+    add_responses(world.wave, world.aspen, 5)
+    results.compute_wave_result(world.wave)
+    tables = results.global_payload(world.wave)
+    assert not tables.available
+    assert tables.tables == []
+    assert "5" not in tables.message
+
+
+def test_it_computes_results_with_the_command(world: World) -> None:
+    add_responses(world.wave, world.aspen, 12)
+    out = StringIO()
+    call_command("compute_results", stdout=out)
+    assert "Phase Two" in out.getvalue()
+    assert "12 responses" in out.getvalue()
+    assert WaveResult.objects.get(wave=world.wave).n_responses == 12
+    call_command("compute_results", "--wave", str(world.wave.pk), stdout=StringIO())
+    with pytest.raises(CommandError, match="no wave"):
+        call_command("compute_results", "--wave", "999999", stdout=StringIO())
+
+
+def test_it_gives_json_ready_payloads(world: World) -> None:
+    add_responses(world.wave, world.aspen, 30)
+    add_responses(world.wave, world.birch, 20, seed=2)
+    school = results.school_payload(world.wave, world.aspen)
+    trust = results.trust_payload(world.wave, world.trust)
+    tables = results.global_payload(world.wave)
+    for model in (school, trust, tables):
+        assert type(model).model_validate_json(model.model_dump_json()) == model
+    assert [row.urn for row in trust.schools] == [world.aspen.urn, world.birch.urn]
+    assert trust.dimensions[0].name == world.wave.instrument().dimensions[0].name
