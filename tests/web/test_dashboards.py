@@ -228,3 +228,13 @@ def test_it_offers_the_global_tables_as_suppressed_pseudonymous_csv(answered: Wo
     assert shown
     assert all(int(row["n"]) >= 10 for row in shown)
     assert client.get(_csv_url(answered, "no_such_table")).status_code == 404
+
+
+def test_it_links_leaders_but_not_teachers_to_the_access_codes(world: World) -> None:
+    url = reverse("dashboards:school", args=[world.wave.pk, world.aspen.urn])
+    codes = reverse("pupil:codes", args=[world.aspen.urn])
+    leader, teacher = Client(), Client()
+    leader.force_login(world.sam)
+    teacher.force_login(world.tom)
+    assert codes in leader.get(url).content.decode()
+    assert codes not in teacher.get(url).content.decode()

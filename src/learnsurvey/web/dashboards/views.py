@@ -16,6 +16,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from learnsurvey.web.accounts.access import (
+    can_manage_school,
     can_see_global,
     current_user,
     require_global,
@@ -126,6 +127,7 @@ def school(request: HttpRequest, wave_id: int, urn: str) -> HttpResponse:
         "scale": instrument.scale,
         "key_stages": {"labels": ks_labels, "rows": ks_rows},
         "genders": {"labels": g_labels, "rows": g_rows},
+        "can_manage": can_manage_school(current_user(request), found),
     }
     return render(request, "dashboards/school.html", context)
 
