@@ -3,7 +3,8 @@ PYTHON ?= $(shell scripts/find-python)
 VENV := .venv
 BIN := $(VENV)/bin
 
-.PHONY: demo test lint typecheck unit e2e-deps bench golden r-tools calibrate clean
+.PHONY: demo test test-postgres lint typecheck unit e2e-deps bench bench-core bench-web golden \
+	r-tools calibrate clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -21,9 +22,11 @@ $(VENV)/.installed-bench: pyproject.toml | $(BIN)/python
 	$(BIN)/python -m pip install --quiet -e '.[dev,bench]'
 	touch $@
 
-## demo: generate the calibrated Phase One data set, analyse it, print the summary
+## demo: a fresh SQLite database (var/learnsurvey.sqlite3, recreated every time) with the
+## synthetic Phase One wave, demo accounts for every role, served on http://127.0.0.1:$(PORT)
+PORT ?= 8000
 demo: $(VENV)/.installed-base
-	$(BIN)/learnsurvey demo --dir demo-output
+	PORT=$(PORT) $(BIN)/python manage.py demo
 
 ## test: lint, format check, mypy --strict and the whole pytest suite
 test: lint typecheck unit
@@ -38,6 +41,12 @@ typecheck: $(VENV)/.installed-dev
 unit: $(VENV)/.installed-dev e2e-deps
 	$(BIN)/pytest
 
+## test-postgres: the platform's suites again on PostgreSQL (127.0.0.1:5432, user postgres);
+## pytest-django creates and drops its own test database (test_test)
+POSTGRES_TEST_URL ?= postgres://postgres@127.0.0.1:5432/test
+test-postgres: $(VENV)/.installed-dev e2e-deps
+	DATABASE_URL=$(POSTGRES_TEST_URL) $(BIN)/pytest tests/web tests/e2e
+
 ## e2e-deps: Debian's Chromium (apt, as root) and axe-core (npm) for the browser tests
 AXE_VERSION := 4.14.1
 e2e-deps: /usr/bin/chromium $(VENV)/node_modules/axe-core/axe.min.js
@@ -47,11 +56,20 @@ e2e-deps: /usr/bin/chromium $(VENV)/node_modules/axe-core/axe.min.js
 	DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium
 
 $(VENV)/node_modules/axe-core/axe.min.js: | $(BIN)/python
+	command -v npm >/dev/null || { apt-get update -qq && \
+		DEBIAN_FRONTEND=noninteractive apt-get install -y -qq npm; }
 	npm install --silent --no-audit --no-fund --no-save --prefix $(VENV) axe-core@$(AXE_VERSION)
 
-## bench: wall time and peak memory at 30k, 1M and 10M rows (and R, pingouin when present)
-bench: $(VENV)/.installed-bench
+## bench: the core (wall time and peak memory at 30k, 1M and 10M rows, beside R and pingouin
+## when present) and the web platform (submissions under load, dashboard at 1M responses)
+bench: bench-core bench-web
+
+bench-core: $(VENV)/.installed-bench
 	$(BIN)/python benchmarks/run.py
+
+## bench-web: needs PostgreSQL on 127.0.0.1:5432 (user postgres) and Redis on 127.0.0.1:6379
+bench-web: $(VENV)/.installed-bench
+	$(BIN)/python benchmarks/web/run.py
 
 ## r-tools: install R and the packages the golden scripts and the R benchmark use (Debian, root)
 R_PACKAGES := r-cran-psych r-cran-gparotation r-cran-psychtools r-cran-lme4 r-cran-lavaan \
@@ -71,3 +89,12 @@ calibrate: $(VENV)/.installed-base
 
 clean:
 	rm -rf $(VENV) demo-output .pytest_cache .mypy_cache .ruff_cache .hypothesis
+	rm -f var/learnsurvey.sqlite3 var/learnsurvey.sqlite3-wal var/learnsurvey.sqlite3-shm
+
+## messages: compile the interface translations (cy, pl, ur) with GNU msgfmt
+LOCALE_DIR := src/learnsurvey/web/locale
+.PHONY: messages
+messages:
+	for po in $(LOCALE_DIR)/*/LC_MESSAGES/django.po; do \
+		/usr/bin/msgfmt --check -o $${po%.po}.mo $$po || exit 1; \
+	done

@@ -63,6 +63,8 @@ COMPARE_MAX_ROWS = 1_000_000
 """R and pingouin run at sizes up to this (30k and 1M by default)."""
 OURS_TIMEOUT_S = 1800.0
 DOC = REPO / "docs" / "benchmarks.md"
+WEB_MARKER = "<!-- web benchmarks: written by benchmarks/web/run.py -->"
+"""Where the web section starts (the same string as benchmarks/web/webreport.MARKER)."""
 
 
 def parse_args(argv: Sequence[str] | None) -> argparse.Namespace:
@@ -233,10 +235,19 @@ def write_reports(console: Console, run: BenchRun, args: argparse.Namespace) -> 
     console.print(f"Report written to {stamped}")
     if run.full:
         args.doc.parent.mkdir(parents=True, exist_ok=True)
-        args.doc.write_text(text)
+        args.doc.write_text(text + web_section(args.doc))
         console.print(f"Full run: {args.doc} rewritten.")
     else:
         console.print(f"Partial run: {args.doc} left as it was.")
+
+
+def web_section(doc: Path) -> str:
+    """The web platform's section of the page (benchmarks/web/run.py writes it), kept as it
+    is when the core figures are rewritten."""
+    old = doc.read_text() if doc.exists() else ""
+    if WEB_MARKER not in old:
+        return ""
+    return "\n" + WEB_MARKER + old.split(WEB_MARKER, 1)[1]
 
 
 def main(argv: Sequence[str] | None = None) -> int:

@@ -326,9 +326,11 @@ def _how_to_run(run: BenchRun) -> str:
     return f"""## How to run
 
 ```sh
-make bench                            # installs the [dev,bench] extras, then runs:
+make bench-core                       # installs the [dev,bench] extras, then runs:
 .venv/bin/python benchmarks/run.py    # all sizes (30k, 1m, 10m); R and pingouin when present
 ```
+
+`make bench` runs this and then the web platform's benchmarks (the last section).
 
 This page was produced by `{run.command}`.
 

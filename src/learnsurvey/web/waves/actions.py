@@ -109,7 +109,13 @@ def do_submit_response(
         source=source,
     )
     try:
-        with transaction.atomic():
+        if transaction.get_connection().in_atomic_block:
+            # Inside a caller's transaction a savepoint keeps a duplicate key from
+            # breaking it; on its own, one autocommitted INSERT is already atomic and
+            # durable when it returns (and saves the BEGIN/COMMIT round trips).
+            with transaction.atomic():
+                response.save(force_insert=True)
+        else:
             response.save(force_insert=True)
     except IntegrityError:
         existing = Response.objects.filter(idempotency_key=key).first()

@@ -1,0 +1,377 @@
+"""Benchmark the web platform: pupils' submissions under load, and a school dashboard at
+1,000,000 stored responses, against PostgreSQL, Redis and gunicorn on this machine.
+
+    make bench-web                               # = .venv/bin/python benchmarks/web/run.py
+    .venv/bin/python benchmarks/web/run.py --only submissions --run-time 60
+    .venv/bin/python benchmarks/web/run.py --database sqlite --users 20 --run-time 5 \\
+        --dashboard-responses 2000 --dashboard-requests 5          # a tiny smoke run
+
+A full run (PostgreSQL, 1,500 pupils, 1M responses, both parts) rewrites the web section of
+docs/benchmarks.md; every run writes its report to benchmarks/results/. Targets are reported
+(met / not met), never asserted.
+"""
+
+from __future__ import annotations
+
+import argparse
+import http.client
+import json
+import os
+import resource
+import shlex
+import shutil
+import subprocess
+import sys
+import tempfile
+import time
+from collections.abc import Sequence
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+import psutil
+from rich.console import Console
+from rich.table import Table
+
+WEB_DIR = Path(__file__).resolve().parent
+BENCH_DIR = WEB_DIR.parent
+REPO = BENCH_DIR.parent
+sys.path[:0] = [str(WEB_DIR), str(BENCH_DIR)]
+
+from lsbench.machine import git_revision, load_average, machine_facts  # noqa: E402
+from lsbench.progress import Steps  # noqa: E402
+from webreport import (  # noqa: E402
+    DashboardRun,
+    SubmissionRun,
+    dashboard_lines,
+    render_section,
+    splice,
+    submission_lines,
+)
+from webstack import (  # noqa: E402
+    ServerConfig,
+    Stack,
+    configure,
+    create_postgres_database,
+    drop_postgres_database,
+    gunicorn,
+    postgres_available,
+)
+
+FULL = {"users": 1500, "dashboard_responses": 1_000_000, "database": "postgres", "only": "both"}
+DOC = REPO / "docs" / "benchmarks.md"
+
+
+def parse_args(argv: Sequence[str] | None) -> argparse.Namespace:
+    p = argparse.ArgumentParser(description=__doc__.split("\n\n")[0] if __doc__ else None)
+    p.add_argument("--database", choices=["postgres", "sqlite"], default="postgres")
+    p.add_argument("--db-name", default="learnsurvey_bench", help="PostgreSQL database to use")
+    p.add_argument("--redis-url", default=None, help="default: redis://127.0.0.1:6379/7")
+    p.add_argument("--only", choices=["both", "submissions", "dashboard"], default="both")
+    p.add_argument("--users", type=int, default=1500, help="simulated pupils")
+    p.add_argument("--spawn-rate", type=float, default=100.0, help="pupils started per second")
+    p.add_argument("--pacing", type=float, default=3.0, help="seconds between a pupil's posts")
+    p.add_argument("--run-time", type=float, default=90.0, help="seconds of load")
+    p.add_argument("--retry-share", type=float, default=0.02)
+    p.add_argument("--schools", type=int, default=200, help="schools (access codes) submitting")
+    p.add_argument("--worker-class", default="sync", help="sync or gthread")
+    p.add_argument("--workers", type=int, default=4)
+    p.add_argument("--threads", type=int, default=2, help="per gthread worker")
+    p.add_argument("--dashboard-responses", type=int, default=1_000_000)
+    p.add_argument("--dashboard-requests", type=int, default=200)
+    p.add_argument("--warmup", type=int, default=10)
+    p.add_argument("--seed", type=int, default=2021)
+    p.add_argument("--results-dir", type=Path, default=BENCH_DIR / "results")
+    p.add_argument(
+        "--doc", type=Path, default=DOC, help="page whose web section a full run rewrites"
+    )
+    args = p.parse_args(argv)
+    if args.redis_url is None:
+        args.redis_url = "redis://127.0.0.1:6379/7" if args.database == "postgres" else ""
+    args.full = all(getattr(args, k) == v for k, v in FULL.items())
+    return args
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    args = parse_args(argv)
+    console = Console(stderr=True)
+    started = datetime.now(UTC)
+    load_before = load_average()
+    work = Path(tempfile.mkdtemp(prefix="learnsurvey-webbench-"))
+    logs = args.results_dir / "logs"
+    if args.database == "postgres":
+        if not postgres_available():
+            console.print("PostgreSQL is not answering on 127.0.0.1:5432 (user postgres).")
+            return 2
+        url = create_postgres_database(args.db_name)
+    else:
+        url = f"sqlite:///{work / 'learnsurvey.sqlite3'}"
+    stack = Stack(args.database, url, args.redis_url, work)
+    config = ServerConfig(args.worker_class, args.workers, args.threads)
+    submissions: SubmissionRun | None = None
+    dashboard: DashboardRun | None = None
+    try:
+        configure(stack)
+        import django
+
+        django.setup()
+        from django.core.management import call_command
+
+        with Steps(console) as steps:
+            with steps.spinner("Migrating a fresh database"):
+                call_command("migrate", verbosity=0, interactive=False)
+            if args.only in ("both", "submissions"):
+                submissions = bench_submissions(args, stack, config, steps, work, logs)
+            if args.only in ("both", "dashboard"):
+                dashboard = bench_dashboard(args, stack, config, steps, logs)
+    finally:
+        from django.db import connections
+
+        connections.close_all()
+        if args.database == "postgres":
+            drop_postgres_database(args.db_name)
+        shutil.rmtree(work, ignore_errors=True)
+    finished = datetime.now(UTC)
+    argv_text = sys.argv[1:] if argv is None else list(argv)
+    section = render_section(
+        command=shlex.join([".venv/bin/python", "benchmarks/web/run.py", *argv_text]),
+        started=started,
+        minutes=(finished - started).total_seconds() / 60,
+        submissions=submissions,
+        dashboard=dashboard,
+        machine={
+            **machine_facts(),
+            **_versions("Django", "gunicorn", "psycopg", "redis", "locust"),
+            "Load average before / after (1, 5, 15 min)": f"{load_before}; {load_average()}",
+        },
+        revision=git_revision(REPO),
+    )
+    print_tables(Console() if sys.stdout.isatty() else Console(width=200), submissions, dashboard)
+    write_reports(console, section, started, args)
+    return 0
+
+
+def bench_submissions(
+    args: argparse.Namespace,
+    stack: Stack,
+    config: ServerConfig,
+    steps: Steps,
+    work: Path,
+    logs: Path,
+) -> SubmissionRun:
+    import webdata
+
+    from learnsurvey.web.waves.models import YEAR_GROUPS
+
+    inst = webdata.instrument()
+    wave, codes = webdata.submission_codes(args.schools)
+    settings_file = work / "locust-config.json"
+    out = work / "locust-records.json"
+    settings_file.write_text(
+        json.dumps(
+            {
+                "codes": codes,
+                "items": list(inst.item_ids),
+                "genders": list(inst.demographics.genders),
+                "year_groups": [
+                    y for y, ks in YEAR_GROUPS.items() if ks in inst.demographics.key_stages
+                ],
+                "scale": [inst.scale.min, inst.scale.max],
+                "retry_share": args.retry_share,
+                "pacing": args.pacing,
+            }
+        )
+    )
+    locust = [
+        str(Path(sys.executable).with_name("locust")),
+        "-f",
+        str(WEB_DIR / "locustfile.py"),
+        "--headless",
+        "--users",
+        str(args.users),
+        "--spawn-rate",
+        str(args.spawn_rate),
+        "--run-time",
+        f"{args.run_time:g}s",
+        "--stop-timeout",
+        "5",
+        "--only-summary",
+        "--loglevel",
+        "WARNING",
+        "--exit-code-on-error",
+        "0",
+    ]
+    env = {**os.environ, "LS_CONFIG": str(settings_file), "LS_OUT": str(out)}
+    run = SubmissionRun(
+        users=args.users,
+        pacing_s=args.pacing,
+        spawn_rate=args.spawn_rate,
+        run_time_s=args.run_time,
+        retry_share=args.retry_share,
+        server=config.describe(),
+        database=_database_name(stack),
+        records=[],
+        acked=[],
+    )
+    with gunicorn(stack, config, logs / "gunicorn-submissions.log") as (base, pid):
+        server_before = _tree_cpu(pid)
+        database_before = _postgres_cpu()
+        children_before = resource.getrusage(resource.RUSAGE_CHILDREN)
+        with (
+            steps.spinner(f"{args.users:,} pupils posting for {args.run_time:g} s (locust)"),
+            (logs / "locust.log").open("w") as log,
+        ):
+            subprocess.run(
+                [*locust, "--host", base], env=env, cwd=WEB_DIR, stdout=log, stderr=log, check=True
+            )
+        children = resource.getrusage(resource.RUSAGE_CHILDREN)
+        run.server_cpu_s = _tree_cpu(pid) - server_before
+        run.database_cpu_s = _postgres_cpu() - database_before
+    run.locust_cpu_s = (children.ru_utime + children.ru_stime) - (
+        children_before.ru_utime + children_before.ru_stime
+    )
+    data: dict[str, Any] = json.loads(out.read_text())
+    run.records = [tuple(r) for r in data["records"]]  # type: ignore[misc]
+    run.acked = data["acked"]
+    with steps.spinner("Counting what was stored"):
+        run.rows, run.distinct_keys, run.acked_found = webdata.count_stored(wave, run.acked)
+    f = run.figures()
+    steps.note(
+        f"  submissions: {f['request_ok_rate']:,.0f}/s sustained, p99 {f['p99']:.0f} ms, "
+        f"{f['errors']:,.0f} errors, exactly once: {run.exactly_once}"
+    )
+    return run
+
+
+def bench_dashboard(
+    args: argparse.Namespace, stack: Stack, config: ServerConfig, steps: Steps, logs: Path
+) -> DashboardRun:
+    import webdata
+
+    from learnsurvey.web.dashboards.results import compute_wave_result
+    from learnsurvey.web.waves.models import Response
+
+    n = args.dashboard_responses
+    n_schools = max(1, round(n / 345))  # the Phase One mean school size, as the core bench
+    with steps.rows("Loading synthetic responses", n) as advance:
+        loaded = webdata.load_responses(n, n_schools, args.seed, on_rows=advance)
+    steps.note(f"  {n:,} responses loaded in {loaded.load_s:.1f} s")
+    with steps.spinner("Computing the wave's results once"):
+        t0 = time.perf_counter()
+        compute_wave_result(loaded.wave)
+        compute_s = time.perf_counter() - t0
+    steps.note(f"  results computed in {compute_s:.1f} s")
+    session = webdata.leader_session(loaded.school)
+    path = f"/dashboards/waves/{loaded.wave.pk}/schools/{loaded.school.urn}/"
+    run = DashboardRun(
+        n_responses=n,
+        n_schools=n_schools,
+        school_responses=Response.objects.filter(school=loaded.school).count(),
+        load_s=loaded.load_s,
+        compute_s=compute_s,
+        server=config.describe(),
+        database=_database_name(stack),
+        warmup=args.warmup,
+    )
+    with (
+        gunicorn(stack, config, logs / "gunicorn-dashboard.log") as (base, _),
+        steps.spinner(f"{args.dashboard_requests} GETs of {path}"),
+    ):
+        host, port = base.removeprefix("http://").split(":")
+        conn = http.client.HTTPConnection(host, int(port), timeout=60)
+        headers = {"Cookie": f"sessionid={session}", "Accept-Language": "en-GB"}
+        for k in range(args.warmup + args.dashboard_requests):
+            t0 = time.perf_counter()
+            conn.request("GET", path, headers=headers)
+            response = conn.getresponse()
+            body = response.read()
+            elapsed = (time.perf_counter() - t0) * 1000
+            if response.status != 200:
+                raise RuntimeError(f"GET {path}: {response.status} {body[:200]!r}")
+            if k >= args.warmup:
+                run.latencies_ms.append(elapsed)
+        conn.close()
+    f = run.figures()
+    steps.note(f"  dashboard: p50 {f['p50']:.1f} ms, p95 {f['p95']:.1f} ms")
+    return run
+
+
+def _versions(*names: str) -> dict[str, str]:
+    from importlib import metadata
+
+    found = {}
+    for name in names:
+        try:
+            found[name] = metadata.version(name)
+        except metadata.PackageNotFoundError:
+            found[name] = "not installed"
+    return found
+
+
+def _postgres_cpu() -> float:
+    """CPU seconds of this machine's PostgreSQL processes so far (0 when not visible)."""
+    total = 0.0
+    for p in psutil.process_iter(["name", "cpu_times"]):
+        times = p.info.get("cpu_times")
+        if p.info.get("name") == "postgres" and times is not None:
+            total += times.user + times.system
+    return total
+
+
+def _tree_cpu(pid: int) -> float:
+    """CPU seconds (user + system) of a process and its children so far."""
+    proc = psutil.Process(pid)
+    total = 0.0
+    for p in [proc, *proc.children(recursive=True)]:
+        try:
+            times = p.cpu_times()
+        except psutil.NoSuchProcess:
+            continue
+        total += times.user + times.system
+    return total
+
+
+def _database_name(stack: Stack) -> str:
+    if stack.database != "postgres":
+        return "SQLite (WAL)"
+    from django.db import connection
+
+    with connection.cursor() as cursor:
+        cursor.execute("SHOW server_version")
+        (version,) = cursor.fetchone()
+    return f"PostgreSQL {str(version).split()[0]}"
+
+
+def print_tables(
+    console: Console, submissions: SubmissionRun | None, dashboard: DashboardRun | None
+) -> None:
+    parts = [
+        ("Submissions", submission_lines(submissions) if submissions else []),
+        ("School dashboard", dashboard_lines(dashboard) if dashboard else []),
+    ]
+    for title, rows in parts:
+        if not rows:
+            continue
+        table = Table("Measure", "Result", "Target", "Met", title=title, title_justify="left")
+        for row in rows:
+            table.add_row(*row)
+        console.print(table)
+
+
+def write_reports(
+    console: Console, section: str, started: datetime, args: argparse.Namespace
+) -> None:
+    args.results_dir.mkdir(parents=True, exist_ok=True)
+    stamped = args.results_dir / f"web-benchmarks-{started:%Y%m%d-%H%M%S}.md"
+    stamped.write_text(section)
+    console.print(f"Report written to {stamped}")
+    if args.full:
+        old = args.doc.read_text() if args.doc.exists() else ""
+        args.doc.write_text(splice(old, section))
+        console.print(f"Full run: the web section of {args.doc} rewritten.")
+    else:
+        console.print(f"Partial run: {args.doc} left as it was.")
+
+
+if __name__ == "__main__":
+    sys.exit(main())

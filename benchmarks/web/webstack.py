@@ -1,0 +1,171 @@
+"""The stack a web benchmark runs against: a database of its own and gunicorn serving the app.
+
+The runner process itself uses the same database through the ORM (to create the fixtures and
+to count what was stored), so ``configure`` must run before Django is set up.
+"""
+
+from __future__ import annotations
+
+import os
+import socket
+import subprocess
+import sys
+import time
+import urllib.error
+import urllib.request
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+from pathlib import Path
+
+REPO = Path(__file__).resolve().parents[2]
+POSTGRES_ADMIN_URL = "postgres://postgres@127.0.0.1:5432/postgres"
+# Rate limits protect real schools; a load test from one address would trip them at once.
+UNLIMITED = {
+    "LEARNSURVEY_SUBMISSIONS_PER_CODE_PER_MINUTE": "10000000",
+    "LEARNSURVEY_CODE_FAILURES_PER_NETWORK": "10000000",
+}
+
+
+@dataclass(frozen=True)
+class Stack:
+    database: str
+    """``postgres`` or ``sqlite``."""
+    database_url: str
+    redis_url: str
+    data_dir: Path
+
+    @property
+    def env(self) -> dict[str, str]:
+        env = {
+            **os.environ,
+            **UNLIMITED,
+            "DJANGO_SETTINGS_MODULE": "learnsurvey.web.settings",
+            "DATABASE_URL": self.database_url,
+            "LEARNSURVEY_DATA_DIR": str(self.data_dir),
+            "DEBUG": "false",
+        }
+        if self.redis_url:
+            env["REDIS_URL"] = self.redis_url
+        else:
+            env.pop("REDIS_URL", None)
+        return env
+
+
+def configure(stack: Stack) -> None:
+    """Point this process's Django at the stack (before ``django.setup()``)."""
+    os.environ.update(stack.env)
+    if not stack.redis_url:
+        os.environ.pop("REDIS_URL", None)
+
+
+def postgres_available(admin_url: str = POSTGRES_ADMIN_URL) -> bool:
+    try:
+        import psycopg
+
+        with psycopg.connect(admin_url, connect_timeout=3):
+            return True
+    except Exception:
+        return False
+
+
+def create_postgres_database(name: str, admin_url: str = POSTGRES_ADMIN_URL) -> str:
+    """A fresh, empty database ``name`` (dropped first if a failed run left it); its URL."""
+    import psycopg
+    from psycopg import sql
+
+    with psycopg.connect(admin_url, autocommit=True) as conn:
+        conn.execute(
+            sql.SQL("DROP DATABASE IF EXISTS {} WITH (FORCE)").format(sql.Identifier(name))
+        )
+        conn.execute(sql.SQL("CREATE DATABASE {}").format(sql.Identifier(name)))
+    return admin_url.rsplit("/", 1)[0] + "/" + name
+
+
+def drop_postgres_database(name: str, admin_url: str = POSTGRES_ADMIN_URL) -> None:
+    import psycopg
+    from psycopg import sql
+
+    with psycopg.connect(admin_url, autocommit=True) as conn:
+        conn.execute(
+            sql.SQL("DROP DATABASE IF EXISTS {} WITH (FORCE)").format(sql.Identifier(name))
+        )
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        port: int = s.getsockname()[1]
+        return port
+
+
+@dataclass(frozen=True)
+class ServerConfig:
+    worker_class: str = "sync"
+    """Measured on 2 CPUs: sync workers cost ~1.9 ms of CPU per submission, gthread ~2.5 ms
+    (its keep-alive bookkeeping), so sync serves 500/s with more headroom."""
+    workers: int = 4
+    threads: int = 2
+
+    def describe(self) -> str:
+        threads = f" × {self.threads} threads" if self.worker_class == "gthread" else ""
+        return f"gunicorn, {self.workers} {self.worker_class} workers{threads}"
+
+
+@contextmanager
+def gunicorn(stack: Stack, config: ServerConfig, log: Path) -> Iterator[tuple[str, int]]:
+    """Serve the app on a free loopback port for the block; yields the base URL and the
+    master's process id (its workers are its children)."""
+    port = free_port()
+    bin_dir = Path(sys.executable).parent
+    argv = [
+        str(bin_dir / "gunicorn"),
+        "learnsurvey.web.wsgi:application",
+        "--bind",
+        f"127.0.0.1:{port}",
+        "--workers",
+        str(config.workers),
+        "--worker-class",
+        config.worker_class,
+        "--threads",
+        str(config.threads),
+        # Locust keeps one connection per simulated pupil open between paced requests.
+        "--worker-connections",
+        "2000",
+        "--keep-alive",
+        "10",
+        "--backlog",
+        "4096",
+        "--log-level",
+        "warning",
+    ]
+    log.parent.mkdir(parents=True, exist_ok=True)
+    (stack.data_dir / "static").mkdir(parents=True, exist_ok=True)  # whitenoise's STATIC_ROOT
+    with log.open("w") as out:
+        proc = subprocess.Popen(argv, env=stack.env, cwd=REPO, stdout=out, stderr=out)
+        base = f"http://127.0.0.1:{port}"
+        try:
+            _wait_until_up(base, proc, log)
+            yield base, proc.pid
+        finally:
+            proc.terminate()
+            try:
+                proc.wait(timeout=30)
+            except subprocess.TimeoutExpired:
+                proc.kill()
+                proc.wait()
+
+
+def _wait_until_up(base: str, proc: subprocess.Popen[bytes], log: Path) -> None:
+    deadline = time.monotonic() + 60
+    while time.monotonic() < deadline:
+        if proc.poll() is not None:
+            raise RuntimeError(f"gunicorn exited with {proc.returncode}: see {log}")
+        try:
+            with urllib.request.urlopen(base + "/accounts/login/", timeout=5) as r:
+                if r.status == 200:
+                    return
+        except (urllib.error.URLError, ConnectionError, TimeoutError):
+            pass
+        time.sleep(0.2)
+    raise RuntimeError(f"gunicorn did not answer within 60 s: see {log}")
