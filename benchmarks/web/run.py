@@ -1,5 +1,5 @@
 """Benchmark the web platform: pupils' submissions under load, and a school dashboard at
-1,000,000 stored responses, against PostgreSQL, Redis and gunicorn on this machine.
+1,000,000 stored responses, against PostgreSQL, Redis and granian (or gunicorn) on this machine.
 
     make bench-web                               # = .venv/bin/python benchmarks/web/run.py
     .venv/bin/python benchmarks/web/run.py --only submissions --run-time 60
@@ -54,8 +54,8 @@ from webstack import (  # noqa: E402
     configure,
     create_postgres_database,
     drop_postgres_database,
-    gunicorn,
     postgres_available,
+    serve,
 )
 
 FULL = {"users": 1500, "dashboard_responses": 1_000_000, "database": "postgres", "only": "both"}
@@ -74,9 +74,11 @@ def parse_args(argv: Sequence[str] | None) -> argparse.Namespace:
     p.add_argument("--run-time", type=float, default=90.0, help="seconds of load")
     p.add_argument("--retry-share", type=float, default=0.02)
     p.add_argument("--schools", type=int, default=200, help="schools (access codes) submitting")
-    p.add_argument("--worker-class", default="sync", help="sync or gthread")
-    p.add_argument("--workers", type=int, default=4)
-    p.add_argument("--threads", type=int, default=2, help="per gthread worker")
+    p.add_argument(
+        "--worker-class", default="granian", help="granian (WSGI), or gunicorn sync or gthread"
+    )
+    p.add_argument("--workers", type=int, default=2)
+    p.add_argument("--threads", type=int, default=6, help="per worker (gthread, granian)")
     p.add_argument("--dashboard-responses", type=int, default=1_000_000)
     p.add_argument("--dashboard-requests", type=int, default=200)
     p.add_argument("--warmup", type=int, default=10)
@@ -141,7 +143,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         dashboard=dashboard,
         machine={
             **machine_facts(),
-            **_versions("Django", "gunicorn", "psycopg", "redis", "locust"),
+            **_versions("Django", "granian", "gunicorn", "psycopg", "redis", "locust"),
             "Load average before / after (1, 5, 15 min)": f"{load_before}; {load_average()}",
         },
         revision=git_revision(REPO),
@@ -213,7 +215,7 @@ def bench_submissions(
         records=[],
         acked=[],
     )
-    with gunicorn(stack, config, logs / "gunicorn-submissions.log") as (base, pid):
+    with serve(stack, config, logs / "server-submissions.log") as (base, pid):
         server_before = _tree_cpu(pid)
         database_before = _postgres_cpu()
         children_before = resource.getrusage(resource.RUSAGE_CHILDREN)
@@ -274,7 +276,7 @@ def bench_dashboard(
         warmup=args.warmup,
     )
     with (
-        gunicorn(stack, config, logs / "gunicorn-dashboard.log") as (base, _),
+        serve(stack, config, logs / "server-dashboard.log") as (base, _),
         steps.spinner(f"{args.dashboard_requests} GETs of {path}"),
     ):
         host, port = base.removeprefix("http://").split(":")

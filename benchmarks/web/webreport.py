@@ -146,7 +146,7 @@ def submission_lines(run: SubmissionRun) -> list[tuple[str, str, str, str]]:
         ("Stored exactly once", stored, "all equal", _met(run.exactly_once)),
         (
             "CPU seconds during the run",
-            f"locust {run.locust_cpu_s:.0f} s, gunicorn {run.server_cpu_s:.0f} s, "
+            f"locust {run.locust_cpu_s:.0f} s, server {run.server_cpu_s:.0f} s, "
             f"PostgreSQL {run.database_cpu_s:.0f} s (of {2 * run.run_time_s:.0f} s on 2 CPUs)",
             "—",
             "—",
@@ -243,7 +243,8 @@ def render_section(
         "## How the web figures are measured",
         "",
         "* A database of its own (`learnsurvey_bench`) is created, migrated, and dropped at "
-        "the end; the server is gunicorn on a free loopback port; the pupils' rate limits are "
+        "the end; the server (granian by default, or gunicorn) runs on a free loopback port "
+        "one notch lower in priority than the load generator; the pupils' rate limits are "
         "raised by environment variables (one address sends everything).",
         "* Sustained rate: submissions answered `201` per second in the steady state (after "
         "every pupil has started, before they are stopped); latency percentiles cover every "

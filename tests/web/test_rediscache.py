@@ -55,3 +55,26 @@ def test_it_is_safe_to_share_between_threads(cache: SharedClientRedisCache) -> N
     for t in threads:
         t.join()
     assert cache.get("hits") == 400
+
+
+def test_it_counts_submissions_in_one_pipelined_round_trip(settings: object) -> None:
+    """The per-code counter on Redis: INCR with a time to live set once, read as Django does."""
+    from django.core.cache import caches
+
+    from learnsurvey.web.pupil import ratelimit
+
+    settings.CACHES = {  # type: ignore[attr-defined]
+        "default": {
+            "BACKEND": "learnsurvey.web.rediscache.SharedClientRedisCache",
+            "LOCATION": "redis://127.0.0.1:6379/11",
+            "KEY_PREFIX": "ls-test-count",
+        }
+    }
+    backend = caches["default"]
+    assert isinstance(backend, SharedClientRedisCache)
+    backend.clear()
+    assert [ratelimit._count("c", 120) for _ in range(3)] == [1, 2, 3]
+    assert backend.get("c") == 3
+    ttl = backend.redis_client(backend.make_key("c")).ttl(backend.make_key("c"))
+    assert 0 < ttl <= 120
+    backend.clear()

@@ -34,3 +34,7 @@ class SharedClientRedisCache(RedisCache):
     def __init__(self, server: str, params: dict[str, Any]) -> None:
         super().__init__(server, params)
         self._class = SharedClientRedisCacheClient
+
+    def redis_client(self, key: str) -> Any:
+        """The shared ``redis.Redis`` for writing ``key`` (for pipelined counters)."""
+        return self._cache.get_client(key, write=True)

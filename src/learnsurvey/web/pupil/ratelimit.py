@@ -19,8 +19,10 @@ import hmac
 import time
 
 from django.conf import settings
-from django.core.cache import cache
+from django.core.cache import DEFAULT_CACHE_ALIAS, cache, caches
 from django.http import HttpRequest
+
+from learnsurvey.web.rediscache import SharedClientRedisCache
 
 # Remembering a code that worked for a network: long enough for a school day.
 KNOWN_CODE_SECONDS = 24 * 3600
@@ -83,13 +85,26 @@ def submission_wait(code: str, now: float | None = None) -> int:
     """Count a submission for ``code``; seconds to wait when over the per-minute limit."""
     now = time.time() if now is None else now
     minute = int(now // 60)
-    key = f"learnsurvey:rl:sub:{code}:{minute}"
-    # Increment first: after a code's first submission in a minute the key exists, so the
-    # common case costs one call (a busy endpoint makes this call on every submission).
-    try:
-        count = cache.incr(key)
-    except ValueError:
-        count = 1 if cache.add(key, 1, 120) else cache.incr(key)
+    count = _count(f"learnsurvey:rl:sub:{code}:{minute}", 120)
     if count > settings.SUBMISSIONS_PER_CODE_PER_MINUTE:
         return max(1, 60 - int(now % 60))
     return 0
+
+
+def _count(key: str, ttl: int) -> int:
+    """Add one to the counter ``key`` (created with a time to live) and return its value.
+
+    On Redis this is one pipelined round trip (INCR, then EXPIRE NX); a busy submission
+    endpoint makes this call every time. Django's generic ``incr`` costs two (EXISTS, INCRBY)."""
+    backend = caches[DEFAULT_CACHE_ALIAS]  # ``cache`` is a proxy: isinstance needs the backend
+    if isinstance(backend, SharedClientRedisCache):
+        redis_key = backend.make_and_validate_key(key)
+        client = backend.redis_client(redis_key)
+        pipe = client.pipeline(transaction=False)
+        pipe.incr(redis_key)
+        pipe.expire(redis_key, ttl, nx=True)
+        return int(pipe.execute()[0])
+    try:
+        return cache.incr(key)
+    except ValueError:
+        return 1 if cache.add(key, 1, ttl) else cache.incr(key)
