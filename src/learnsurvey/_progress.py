@@ -38,3 +38,15 @@ def row_progress(
     ) as progress:
         task = progress.add_task(description, total=total)
         yield lambda n: progress.advance(task, n)
+
+
+def bar_progress(console: Console) -> Progress:
+    """A transient bar with a count and elapsed time (for the web's management commands)."""
+    return Progress(
+        TextColumn("{task.description}"),
+        BarColumn(),
+        MofNCompleteColumn(),
+        TimeElapsedColumn(),
+        console=console,
+        transient=True,
+    )

@@ -8,8 +8,8 @@ from typing import IO, Any, cast
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 from rich.console import Console
-from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 
+from learnsurvey._progress import bar_progress
 from learnsurvey.web.dashboards.results import compute_wave_result
 from learnsurvey.web.waves.models import Response, Wave
 
@@ -27,13 +27,7 @@ class Command(BaseCommand):
             if not waves.exists():
                 raise CommandError(f"no wave with id {options['wave']}")
         console = Console(file=cast(IO[str], self.stdout), highlight=False)
-        columns = (
-            TextColumn("{task.description}"),
-            BarColumn(),
-            MofNCompleteColumn(),
-            TimeElapsedColumn(),
-        )
-        with Progress(*columns, console=console, transient=True) as progress:
+        with bar_progress(console) as progress:
             for wave in waves:
                 total = Response.objects.filter(wave=wave).count()
                 bar = progress.add_task(wave.name, total=total)

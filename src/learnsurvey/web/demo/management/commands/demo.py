@@ -19,9 +19,9 @@ from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.db import connections
 from django.urls import Resolver404, resolve
 from rich.console import Console
-from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 from rich.table import Table
 
+from learnsurvey._progress import bar_progress
 from learnsurvey.synth.targets import compare_with_targets
 from learnsurvey.web.demo.accounts import DEMO_PASSWORD, DemoAccounts, create_demo_accounts
 from learnsurvey.web.demo.phase_one import (
@@ -90,13 +90,7 @@ def recreate_database(*, reset_other: bool) -> None:
 
 
 def load_with_progress(console: Console, options: dict[str, Any]) -> LoadedWave:
-    columns = (
-        TextColumn("{task.description}"),
-        BarColumn(),
-        MofNCompleteColumn(),
-        TimeElapsedColumn(),
-    )
-    with Progress(*columns, console=console, transient=True) as progress:
+    with bar_progress(console) as progress:
         task = progress.add_task("Storing synthetic responses", total=options["responses"])
         return load_phase_one(
             n_responses=options["responses"],
