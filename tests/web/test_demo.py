@@ -91,7 +91,8 @@ def test_it_encodes_answers_one_character_per_item() -> None:
 
 def _demo(tmp_path: Path, *args: str, **env: str) -> subprocess.CompletedProcess[str]:
     environ = {k: v for k, v in os.environ.items() if k != "DATABASE_URL"}
-    environ |= {"LEARNSURVEY_DATA_DIR": str(tmp_path), "COLUMNS": "120", **env}
+    # The data folder does not exist yet, as in a fresh clone (var/ is not in git).
+    environ |= {"LEARNSURVEY_DATA_DIR": str(tmp_path / "var"), "COLUMNS": "120", **env}
     return subprocess.run(
         [sys.executable, str(ROOT / "manage.py"), "demo", "--no-serve", *args],
         cwd=tmp_path,
@@ -110,7 +111,7 @@ def test_it_runs_the_demo_command_on_a_fresh_sqlite_file(tmp_path: Path) -> None
     assert "Published Phase One figures reproduced" in done.stdout
     assert "school-leader" in done.stdout
     assert "/dashboards/waves/1/schools/" in done.stdout
-    with closing(sqlite3.connect(tmp_path / "learnsurvey.sqlite3")) as db:
+    with closing(sqlite3.connect(tmp_path / "var" / "learnsurvey.sqlite3")) as db:
         assert db.execute("select count(*) from waves_response").fetchone() == (300,)
         assert db.execute("select count(*) from waves_wave").fetchone() == (1,)
         assert db.execute("select count(*) from accounts_user").fetchone() == (5,)
