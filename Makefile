@@ -6,20 +6,23 @@ BIN := $(VENV)/bin
 .PHONY: demo test test-postgres lint typecheck unit e2e-deps bench bench-core bench-web golden \
 	r-tools calibrate clean
 
+# Python >= 3.12 bundles a pip that installs this project; --no-compile leaves byte-compiling
+# to first use, which more than halves the install (make demo's first run on a new machine).
+PIP_INSTALL := $(BIN)/python -m pip install --quiet --no-compile
+
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
-	$(BIN)/python -m pip install --quiet --upgrade pip
 
 $(VENV)/.installed-base: pyproject.toml | $(BIN)/python
-	$(BIN)/python -m pip install --quiet -e .
+	$(PIP_INSTALL) -e .
 	touch $@
 
 $(VENV)/.installed-dev: pyproject.toml | $(BIN)/python
-	$(BIN)/python -m pip install --quiet -e '.[dev]'
+	$(PIP_INSTALL) -e '.[dev]'
 	touch $@
 
 $(VENV)/.installed-bench: pyproject.toml | $(BIN)/python
-	$(BIN)/python -m pip install --quiet -e '.[dev,bench]'
+	$(PIP_INSTALL) -e '.[dev,bench]'
 	touch $@
 
 ## demo: a fresh SQLite database (var/learnsurvey.sqlite3, recreated every time) with the
