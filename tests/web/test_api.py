@@ -228,3 +228,16 @@ def test_it_refuses_a_school_outside_the_wave(client: Client, world: World) -> N
     url = f"{BASE}/waves/{world.wave.pk}/schools/{world.dale.urn}/responses"
     assert _post(client, world.dev, url, _body(world)).status_code == 404
     assert not Response.objects.exists()
+
+
+def test_it_records_when_a_token_was_last_used(world: World, client: Client) -> None:
+    token, secret = ApiToken.issue(world.sam, "MIS")
+    assert token.last_used is None
+    auth = {"Authorization": f"Bearer {secret}"}
+    assert client.get(f"{BASE}/waves", headers=auth).status_code == 200
+    token.refresh_from_db()
+    first = token.last_used
+    assert first is not None
+    client.get(f"{BASE}/waves", headers=auth)
+    token.refresh_from_db()
+    assert token.last_used == first  # not rewritten on every request

@@ -104,4 +104,9 @@ class ApiToken(models.Model):
         found = cls.objects.select_related("user").filter(token_hash=_hash_token(token)).first()
         if found is None or not found.user.is_active:
             return None
+        now = timezone.now()
+        # Recorded to the nearest ten minutes: enough to spot an unused token, without a
+        # write on every request of a busy integration.
+        if found.last_used is None or now - found.last_used > timedelta(minutes=10):
+            cls.objects.filter(pk=found.pk).update(last_used=now)
         return found.user
