@@ -216,3 +216,17 @@ def test_it_lets_only_platform_admins_decide(client: Client, world: World, perso
     assert response["Location"].startswith(reverse("admin:login"))
     registration.refresh_from_db()
     assert registration.status == Registration.Status.PENDING
+
+
+def test_it_limits_registrations_from_one_network(
+    client: Client, world: World, settings: Any
+) -> None:
+    settings.REGISTRATIONS_PER_NETWORK_PER_HOUR = 2
+    for n in range(2):
+        assert _register(client, world, urn=f"40000{n + 2}").status_code == 302
+    refused = _register(client, world, urn="400009")
+    assert refused.status_code == 429
+    assert "Too many registrations" in refused.content.decode()
+    assert not Registration.objects.filter(urn="400009").exists()
+    other = Client(REMOTE_ADDR="192.0.2.7")  # another network is not affected
+    assert _register(other, world, urn="400010").status_code == 302

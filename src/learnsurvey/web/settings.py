@@ -169,6 +169,7 @@ MIN_GROUP_SIZE = default_threshold()
 CODE_FAILURES_PER_NETWORK = _env_int("LEARNSURVEY_CODE_FAILURES_PER_NETWORK", 30)
 CODE_FAILURE_WINDOW_SECONDS = _env_int("LEARNSURVEY_CODE_FAILURE_WINDOW_SECONDS", 600)
 SUBMISSIONS_PER_CODE_PER_MINUTE = _env_int("LEARNSURVEY_SUBMISSIONS_PER_CODE_PER_MINUTE", 300)
+REGISTRATIONS_PER_NETWORK_PER_HOUR = _env_int("LEARNSURVEY_REGISTRATIONS_PER_NETWORK_PER_HOUR", 20)
 # The pupil rate limits count per client address, REMOTE_ADDR: a reverse proxy in front must
 # set it to the real client. X-Forwarded-For (first address) is trusted only when this is on.
 PUPIL_TRUST_X_FORWARDED_FOR = _env_bool("LEARNSURVEY_TRUST_X_FORWARDED_FOR", False)

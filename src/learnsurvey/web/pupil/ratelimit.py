@@ -1,4 +1,5 @@
-"""Rate limits for the pupils' pages, kept only in the (Django) cache.
+"""Rate limits for the public pages (the pupils' and wave registration), kept only in the
+(Django) cache.
 
 Per network: failed code attempts are counted per network. The network is the client address
 as the server sees it (``REMOTE_ADDR``; a reverse proxy must set it to the real client, and
@@ -88,6 +89,19 @@ def submission_wait(code: str, now: float | None = None) -> int:
     count = _count(f"learnsurvey:rl:sub:{code}:{minute}", 120)
     if count > settings.SUBMISSIONS_PER_CODE_PER_MINUTE:
         return max(1, 60 - int(now % 60))
+    return 0
+
+
+def registration_wait(network: str, now: float | None = None) -> int:
+    """Count a registration from ``network``; seconds to wait when over the hourly limit.
+
+    The registration form is public: this keeps one network from filling a wave's review
+    queue, while a trust registering its schools one after another stays well inside it."""
+    now = time.time() if now is None else now
+    hour = int(now // 3600)
+    count = _count(f"learnsurvey:rl:reg:{network}:{hour}", 7200)
+    if count > settings.REGISTRATIONS_PER_NETWORK_PER_HOUR:
+        return max(1, 3600 - int(now % 3600))
     return 0
 
 

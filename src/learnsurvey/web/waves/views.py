@@ -13,6 +13,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
 from learnsurvey.web.accounts.access import require_admin
+from learnsurvey.web.pupil import ratelimit
 
 from .forms import RegistrationForm, UploadForm
 from .imports import ImportRejected, do_import_responses, do_import_schools
@@ -30,6 +31,11 @@ def register(request: HttpRequest, wave_id: int) -> HttpResponse:
         return render(request, "waves/register_closed.html", {"wave": wave})
     form = RegistrationForm(request.POST or None, wave_id=wave.pk)
     if request.method == "POST" and form.is_valid():
+        if ratelimit.registration_wait(ratelimit.network_id(request)):
+            form.add_error(
+                None, _("Too many registrations have come from your network. Try again in an hour.")
+            )
+            return render(request, "waves/register.html", {"wave": wave, "form": form}, status=429)
         try:
             do_register(wave, **form.registration_fields())
         except RegistrationRefused:
