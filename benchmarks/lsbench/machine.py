@@ -22,12 +22,19 @@ def machine_facts() -> dict[str, str]:
         "OS": platform.platform(),
         "Python": platform.python_version(),
     }
-    for name in PYTHON_PACKAGES:
-        try:
-            facts[name] = metadata.version(name)
-        except metadata.PackageNotFoundError:
-            facts[name] = "not installed"
+    facts.update(package_versions(*PYTHON_PACKAGES))
     return facts
+
+
+def package_versions(*names: str) -> dict[str, str]:
+    """The installed version of each Python package, or "not installed"."""
+    found = {}
+    for name in names:
+        try:
+            found[name] = metadata.version(name)
+        except metadata.PackageNotFoundError:
+            found[name] = "not installed"
+    return found
 
 
 def load_average() -> str:

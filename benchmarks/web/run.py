@@ -38,7 +38,7 @@ BENCH_DIR = WEB_DIR.parent
 REPO = BENCH_DIR.parent
 sys.path[:0] = [str(WEB_DIR), str(BENCH_DIR)]
 
-from lsbench.machine import git_revision, load_average, machine_facts  # noqa: E402
+from lsbench.machine import git_revision, load_average, machine_facts, package_versions  # noqa: E402
 from lsbench.progress import Steps  # noqa: E402
 from webreport import (  # noqa: E402
     DashboardRun,
@@ -143,7 +143,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         dashboard=dashboard,
         machine={
             **machine_facts(),
-            **_versions("Django", "granian", "gunicorn", "psycopg", "redis", "locust"),
+            **package_versions("Django", "granian", "gunicorn", "psycopg", "redis", "locust"),
             "Load average before / after (1, 5, 15 min)": f"{load_before}; {load_average()}",
         },
         revision=git_revision(REPO),
@@ -296,18 +296,6 @@ def bench_dashboard(
     f = run.figures()
     steps.note(f"  dashboard: p50 {f['p50']:.1f} ms, p95 {f['p95']:.1f} ms")
     return run
-
-
-def _versions(*names: str) -> dict[str, str]:
-    from importlib import metadata
-
-    found = {}
-    for name in names:
-        try:
-            found[name] = metadata.version(name)
-        except metadata.PackageNotFoundError:
-            found[name] = "not installed"
-    return found
 
 
 def _postgres_cpu() -> float:

@@ -31,8 +31,14 @@ class ResponseDataError(ValueError):
     def __init__(self, path: Path | str, problems: list[Problem], *, more: bool = False) -> None:
         self.path = Path(path)
         self.problems = problems
-        lines = [f"{self.path}: rejected, nothing was written ({len(problems)} problem(s) shown)"]
-        lines += [f"  {p}" for p in problems]
-        if more:
-            lines.append("  ... and more; fix these and try again")
-        super().__init__("\n".join(lines))
+        self.more = more
+        super().__init__(rejection_message(problems, more=more, what=f"{self.path}: "))
+
+
+def rejection_message(problems: list[Problem], *, more: bool, what: str = "") -> str:
+    """The text of a rejected file: one line per problem, and whether there were more."""
+    lines = [f"{what}rejected, nothing was written ({len(problems)} problem(s) shown)"]
+    lines += [f"  {p}" for p in problems]
+    if more:
+        lines.append("  ... and more; fix these and try again")
+    return "\n".join(lines)

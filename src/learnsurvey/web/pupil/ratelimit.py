@@ -84,12 +84,9 @@ def record_success(network: str, code: str) -> None:
 
 def submission_wait(code: str, now: float | None = None) -> int:
     """Count a submission for ``code``; seconds to wait when over the per-minute limit."""
-    now = time.time() if now is None else now
-    minute = int(now // 60)
-    count = _count(f"learnsurvey:rl:sub:{code}:{minute}", 120)
-    if count > settings.SUBMISSIONS_PER_CODE_PER_MINUTE:
-        return max(1, 60 - int(now % 60))
-    return 0
+    return _window_wait(
+        f"learnsurvey:rl:sub:{code}", 60, settings.SUBMISSIONS_PER_CODE_PER_MINUTE, now
+    )
 
 
 def registration_wait(network: str, now: float | None = None) -> int:
@@ -97,11 +94,18 @@ def registration_wait(network: str, now: float | None = None) -> int:
 
     The registration form is public: this keeps one network from filling a wave's review
     queue, while a trust registering its schools one after another stays well inside it."""
+    return _window_wait(
+        f"learnsurvey:rl:reg:{network}", 3600, settings.REGISTRATIONS_PER_NETWORK_PER_HOUR, now
+    )
+
+
+def _window_wait(prefix: str, window: int, limit: int, now: float | None) -> int:
+    """Count one event in the current fixed window of ``window`` seconds; the seconds left in
+    the window when the count is over ``limit``, else 0."""
     now = time.time() if now is None else now
-    hour = int(now // 3600)
-    count = _count(f"learnsurvey:rl:reg:{network}:{hour}", 7200)
-    if count > settings.REGISTRATIONS_PER_NETWORK_PER_HOUR:
-        return max(1, 3600 - int(now % 3600))
+    count = _count(f"{prefix}:{int(now // window)}", 2 * window)
+    if count > limit:
+        return max(1, window - int(now % window))
     return 0
 
 

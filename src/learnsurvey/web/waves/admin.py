@@ -5,6 +5,8 @@ Pupils' responses are read-only here: nobody edits a pupil's answers.
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 from django.contrib import admin, messages
 from django.db.models import Count, QuerySet
 from django.http import HttpRequest
@@ -87,17 +89,27 @@ class RegistrationAdmin(admin.ModelAdmin[Registration]):
     readonly_fields = ["status", "created", "decided", "school", "trust"]
     actions = ["approve", "decline"]
 
-    @admin.action(description=_("Approve and send invitations"))
-    def approve(self, request: HttpRequest, queryset: QuerySet[Registration]) -> None:
-        approved = 0
-        for registration in queryset.order_by("created"):
+    def _each(
+        self,
+        request: HttpRequest,
+        registrations: QuerySet[Registration],
+        action: Callable[[Registration], object],
+    ) -> int:
+        """Apply ``action`` to each registration, reporting refusals; how many succeeded."""
+        done = 0
+        for registration in registrations:
             try:
-                do_approve_registration(registration)
+                action(registration)
             except RegistrationRefused as refused:
                 label = registration.school_name or registration.trust_name
                 self.message_user(request, f"{label}: {refused}", messages.ERROR)
             else:
-                approved += 1
+                done += 1
+        return done
+
+    @admin.action(description=_("Approve and send invitations"))
+    def approve(self, request: HttpRequest, queryset: QuerySet[Registration]) -> None:
+        approved = self._each(request, queryset.order_by("created"), do_approve_registration)
         if approved:
             self.message_user(
                 request,
@@ -112,15 +124,7 @@ class RegistrationAdmin(admin.ModelAdmin[Registration]):
 
     @admin.action(description=_("Decline"))
     def decline(self, request: HttpRequest, queryset: QuerySet[Registration]) -> None:
-        declined = 0
-        for registration in queryset:
-            try:
-                do_decline_registration(registration)
-            except RegistrationRefused as refused:
-                label = registration.school_name or registration.trust_name
-                self.message_user(request, f"{label}: {refused}", messages.ERROR)
-            else:
-                declined += 1
+        declined = self._each(request, queryset, do_decline_registration)
         if declined:
             self.message_user(
                 request,

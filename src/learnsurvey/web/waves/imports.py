@@ -21,6 +21,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from learnsurvey.io import Problem, ResponseChunk, ResponseDataError, read_responses
+from learnsurvey.io.errors import rejection_message
 from learnsurvey.web.schools.models import School, Trust
 
 from .models import Response, Wave
@@ -37,11 +38,7 @@ class ImportRejected(ValueError):
     def __init__(self, problems: list[Problem], *, more: bool = False) -> None:
         self.problems = problems
         self.more = more
-        lines = [f"rejected, nothing was written ({len(problems)} problem(s) shown)"]
-        lines += [f"  {p}" for p in problems]
-        if more:
-            lines.append("  ... and more; fix these and try again")
-        super().__init__("\n".join(lines))
+        super().__init__(rejection_message(problems, more=more))
 
 
 class _Problems:
@@ -299,7 +296,7 @@ def do_import_responses(wave: Wave, path: Path | str) -> ResponsesImported:
                 created += len(batch)
             problems.raise_any()
     except ResponseDataError as exc:
-        raise ImportRejected(exc.problems, more=len(exc.problems) >= MAX_PROBLEMS) from None
+        raise ImportRejected(exc.problems, more=exc.more) from None
     return ResponsesImported(created=created, already_imported=False)
 
 
