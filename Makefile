@@ -3,7 +3,7 @@ PYTHON ?= $(shell scripts/find-python)
 VENV := .venv
 BIN := $(VENV)/bin
 
-.PHONY: demo test test-postgres lint typecheck unit e2e-deps bench bench-core bench-web golden \
+.PHONY: demo test test-postgres lint typecheck unit e2e-deps report-deps bench bench-core bench-web golden \
 	r-tools calibrate clean
 
 # Python >= 3.12 bundles a pip that installs this project; --no-compile leaves byte-compiling
@@ -41,13 +41,13 @@ lint: $(VENV)/.installed-dev
 typecheck: $(VENV)/.installed-dev
 	$(BIN)/mypy
 
-unit: $(VENV)/.installed-dev e2e-deps
+unit: $(VENV)/.installed-dev e2e-deps report-deps
 	$(BIN)/pytest
 
 ## test-postgres: the platform's suites again on PostgreSQL (127.0.0.1:5432, user postgres);
 ## pytest-django creates and drops its own test database (test_test)
 POSTGRES_TEST_URL ?= postgres://postgres@127.0.0.1:5432/test
-test-postgres: $(VENV)/.installed-dev e2e-deps
+test-postgres: $(VENV)/.installed-dev e2e-deps report-deps
 	DATABASE_URL=$(POSTGRES_TEST_URL) $(BIN)/pytest tests/web tests/e2e
 
 ## e2e-deps: Debian's Chromium (apt, as root) and axe-core (npm) for the browser tests
@@ -62,6 +62,13 @@ $(VENV)/node_modules/axe-core/axe.min.js: | $(BIN)/python
 	command -v npm >/dev/null || { apt-get update -qq && \
 		DEBIAN_FRONTEND=noninteractive apt-get install -y -qq npm; }
 	npm install --silent --no-audit --no-fund --no-save --prefix $(VENV) axe-core@$(AXE_VERSION)
+
+## report-deps: Debian's poppler-utils (apt, as root): the tests rasterise report PDFs with pdftoppm
+report-deps: /usr/bin/pdftoppm
+
+/usr/bin/pdftoppm:
+	apt-get update -qq
+	DEBIAN_FRONTEND=noninteractive apt-get install -y -qq poppler-utils
 
 ## bench: the core (wall time and peak memory at 30k, 1M and 10M rows, beside R and pingouin
 ## when present) and the web platform (submissions under load, dashboard at 1M responses)

@@ -244,10 +244,11 @@ def write_reports(console: Console, run: BenchRun, args: argparse.Namespace) -> 
 def web_section(doc: Path) -> str:
     """The web platform's section of the page (benchmarks/web/run.py writes it), kept as it
     is when the core figures are rewritten."""
+    from lsbench.docsections import MARKER_PATTERN
+
     old = doc.read_text() if doc.exists() else ""
-    if WEB_MARKER not in old:
-        return ""
-    return "\n" + WEB_MARKER + old.split(WEB_MARKER, 1)[1]
+    first = MARKER_PATTERN.search(old)
+    return "" if first is None else "\n" + old[first.start() :]
 
 
 def main(argv: Sequence[str] | None = None) -> int:

@@ -266,6 +266,7 @@ def render_section(
 
 
 def splice(doc: str, section: str) -> str:
-    """``doc`` with its web section (from MARKER to the end) replaced by ``section``."""
-    head = doc.split(MARKER, 1)[0].rstrip("\n")
-    return (head + "\n\n" if head else "") + section
+    """``doc`` with its web section (from MARKER to the next section's marker) replaced."""
+    from lsbench.docsections import splice_section
+
+    return splice_section(doc, MARKER, section)

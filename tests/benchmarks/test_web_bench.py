@@ -14,7 +14,7 @@ import pytest
 
 BENCH_DIR = Path(__file__).resolve().parents[2] / "benchmarks"
 WEB_DIR = BENCH_DIR / "web"
-sys.path[:0] = [str(WEB_DIR)]
+sys.path[:0] = [str(WEB_DIR), str(BENCH_DIR)]
 
 from webreport import MARKER, SubmissionRun, splice  # noqa: E402
 from webstack import postgres_available  # noqa: E402
@@ -118,3 +118,17 @@ def test_the_core_and_web_runs_keep_each_others_sections(tmp_path: Path) -> None
     assert core.WEB_MARKER == MARKER
     assert core.web_section(doc) == "\n" + MARKER + "\n\n# Web platform\n\nweb v2\n"
     assert core.web_section(tmp_path / "absent.md") == ""
+
+
+def test_each_run_keeps_the_sections_after_its_own(tmp_path: Path) -> None:
+    from lsbench.docsections import splice_section
+
+    other = "<!-- report benchmarks: written by benchmarks/reports/run.py -->"
+    doc = "# Benchmarks\n\ncore\n"
+    doc = splice_section(doc, MARKER, f"{MARKER}\nweb v1\n")
+    doc = splice_section(doc, other, f"{other}\nreports v1\n")
+    doc = splice_section(doc, MARKER, f"{MARKER}\nweb v2\n")
+    assert doc.index("core") < doc.index("web v2") < doc.index("reports v1")
+    assert "web v1" not in doc
+    assert doc.count(MARKER) == 1
+    assert doc.count(other) == 1

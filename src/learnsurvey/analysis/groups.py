@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
 from itertools import combinations
 
 import numpy as np
@@ -17,6 +18,7 @@ from learnsurvey.stats.multilevel import random_intercept_reml, shrunken_means
 from .statistics import NOT_GIVEN, WaveStatistics
 
 __all__ = [
+    "by_school_attribute",
     "effects_table",
     "group_summary",
     "icc_table",
@@ -63,6 +65,20 @@ def group_summary(
             frame[f"pct_{band.id}"] = pct[:, k]
         frames.append(frame)
     return pd.concat(frames, ignore_index=True)
+
+
+def by_school_attribute(
+    stats: WaveStatistics, name: str, values: dict[str, str | None]
+) -> WaveStatistics:
+    """``stats`` with one more cell key, ``name``: each school's value in ``values`` (e.g.
+    its trust, or its phase and FSM quartile), so :func:`group_summary` can summarise
+    pupils by it. Schools missing from ``values`` (or mapped to None) get ``NOT_GIVEN``."""
+    if name in stats.cells.columns:
+        raise ValueError(f"the cells already have a column {name!r}")
+    cells = stats.cells.copy()
+    mapped = cells["school"].map(lambda s: values.get(s))
+    cells[name] = mapped.where(mapped.notna(), NOT_GIVEN).astype(str)
+    return replace(stats, cells=cells)
 
 
 def _mean_ci(

@@ -1,0 +1,104 @@
+"""Charts for the reports: one Vega-Lite spec per chart (built with Altair), interactive on
+the web (vega-embed) and vector in the PDF (the same spec drawn to SVG by vl-convert).
+
+Every chart carries a text alternative and the table of the figures it draws, so nothing is
+only in a picture. Colours come from the Okabe–Ito palette, which stays distinguishable
+with the common colour-vision deficiencies (Okabe & Ito 2008, *Color Universal Design*).
+"""
+
+from __future__ import annotations
+
+import re
+from functools import lru_cache
+from typing import Any
+
+import altair as alt
+import vl_convert
+from pydantic import BaseModel, ConfigDict
+
+__all__ = [
+    "BAND_COLOURS",
+    "FONT",
+    "PALETTE",
+    "Chart",
+    "Table",
+    "make_chart",
+    "vega_bundle",
+]
+
+PALETTE = (
+    "#0072B2",  # blue
+    "#E69F00",  # orange
+    "#009E73",  # bluish green
+    "#CC79A7",  # reddish purple
+    "#56B4E9",  # sky blue
+    "#D55E00",  # vermillion
+    "#F0E442",  # yellow
+    "#000000",
+)
+"""Okabe–Ito, in the order series take them."""
+
+BAND_COLOURS = ("#B2182B", "#EF8A62", "#D9D9D9", "#67A9CF", "#2166AC")
+"""Very low … very high: a diverging red–blue scheme (ColorBrewer RdBu), safe for the
+common colour-vision deficiencies and in greyscale print."""
+
+FONT = "DejaVu Sans, Arial, sans-serif"
+WIDTH = 460
+
+
+class Table(BaseModel):
+    """A chart's (or a section's) figures as text, already formatted and suppressed."""
+
+    model_config = ConfigDict(frozen=True)
+
+    caption: str
+    columns: list[str]
+    rows: list[list[str]]
+    numeric: list[bool] = []
+    """Per column: right-align it (figures)."""
+    notes: list[str] = []
+
+
+class Chart(BaseModel):
+    model_config = ConfigDict(frozen=True)
+
+    id: str
+    """Unique within a report: the HTML id of the figure."""
+    title: str
+    alt: str
+    """Text alternative: what the chart shows, in a sentence or two."""
+    spec: dict[str, Any]
+    svg: str
+    table: Table
+
+
+def _configure(chart: alt.TopLevelMixin) -> alt.TopLevelMixin:
+    configured: alt.TopLevelMixin = chart.configure(font=FONT, background="white")
+    return configured.configure_view(stroke=None)  # type: ignore[no-any-return]
+
+
+def make_chart(
+    chart_id: str, title: str, alt_text: str, chart: alt.TopLevelMixin, table: Table
+) -> Chart:
+    """Turn an Altair chart into a :class:`Chart`: its Vega-Lite spec and its SVG.
+
+    The SVG is the vector drawing for print; on the web the spec replaces it with the
+    interactive chart when JavaScript runs."""
+    if not re.fullmatch(r"[a-z][a-z0-9-]*", chart_id):
+        raise ValueError(f"chart id {chart_id!r}: use lower-case letters, digits and hyphens")
+    spec = _configure(chart).to_dict()
+    svg = _svg(spec)
+    return Chart(id=chart_id, title=title, alt=alt_text, spec=spec, svg=svg, table=table)
+
+
+def _svg(spec: dict[str, Any]) -> str:
+    svg = vl_convert.vegalite_to_svg(spec)
+    # Decorative for assistive technology: the figure's text alternative and table say it all.
+    return svg.replace("<svg ", '<svg aria-hidden="true" focusable="false" ', 1)
+
+
+@lru_cache(maxsize=1)
+def vega_bundle() -> str:
+    """Vega, Vega-Lite and vega-embed as one script, from the vl-convert package itself, so
+    the web serves it from its own origin (no CDN)."""
+    return str(vl_convert.javascript_bundle(None))  # type: ignore[arg-type]

@@ -1,0 +1,99 @@
+"""Reports as HTML (Jinja2 templates) and PDF (WeasyPrint): one template per report for the
+web page, the standalone ``.html`` file and the printed A4 PDF.
+
+``mode`` says where the HTML goes:
+
+- ``"web"``: a page of the platform; charts become interactive when ``vega_src`` loads.
+- ``"file"``: a standalone file written beside ``assets/vega.js`` (see
+  :func:`write_assets`); interactive too, and readable with no server.
+- ``"pdf"``: input to WeasyPrint: no scripts, every chart as its vector SVG.
+
+Words go through ``gettext`` (British English by default): the web passes Django's, so a
+report follows the reader's language where a translation exists.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from functools import lru_cache
+from pathlib import Path
+from typing import Any, Literal
+
+import jinja2
+
+from . import format as fmt
+from .charts import vega_bundle
+
+__all__ = ["Mode", "html_to_pdf", "render_html", "write_assets"]
+
+Mode = Literal["web", "file", "pdf"]
+ASSETS = "assets"
+VEGA_FILE = "vega.js"
+RTL_LANGUAGES = {"ar", "fa", "he", "ur"}
+
+
+@lru_cache(maxsize=1)
+def _environment() -> jinja2.Environment:
+    env = jinja2.Environment(
+        loader=jinja2.PackageLoader("learnsurvey.reports", "templates"),
+        autoescape=jinja2.select_autoescape(["html", "j2"]),
+        undefined=jinja2.StrictUndefined,
+        extensions=["jinja2.ext.i18n"],
+        trim_blocks=True,
+        lstrip_blocks=True,
+    )
+    env.filters.update(
+        number=fmt.number, signed=fmt.signed, pct=fmt.pct, count=fmt.count, ci=fmt.ci
+    )
+    env.globals["HIDDEN"] = fmt.HIDDEN
+    return env
+
+
+def render_html(
+    template: str,
+    *,
+    mode: Mode,
+    lang: str = "en-GB",
+    gettext: Callable[[str], str] | None = None,
+    ngettext: Callable[[str, str, int], str] | None = None,
+    vega_src: str | None = None,
+    **context: Any,
+) -> str:
+    """Render ``template`` (a file under ``reports/templates``) with ``context``."""
+    env = _environment().overlay()
+    env.install_gettext_callables(  # type: ignore[attr-defined]
+        gettext or (lambda s: s),
+        ngettext or (lambda s, p, n: s if n == 1 else p),
+        newstyle=True,
+    )
+    if mode == "file" and vega_src is None:
+        vega_src = f"{ASSETS}/{VEGA_FILE}"
+    base = lang.split("-")[0].lower()
+    return env.get_template(template).render(
+        mode=mode,
+        lang=lang,
+        direction="rtl" if base in RTL_LANGUAGES else "ltr",
+        vega_src=vega_src if mode != "pdf" else None,
+        **context,
+    )
+
+
+def html_to_pdf(html: str, *, base_url: str | None = None) -> bytes:
+    """An A4 PDF of ``html`` (rendered with ``mode="pdf"``), tagged for assistive technology
+    as far as WeasyPrint goes (PDF/UA-1 structure, title and language from the HTML)."""
+    import weasyprint  # slow to import; only PDF output needs it
+
+    document = weasyprint.HTML(string=html, base_url=base_url)
+    pdf = document.write_pdf(pdf_variant="pdf/ua-1", pdf_tags=True)
+    if pdf is None:  # pragma: no cover - only without a target would it return None
+        raise RuntimeError("WeasyPrint produced no PDF")
+    return bytes(pdf)
+
+
+def write_assets(out_dir: Path) -> Path:
+    """Write the chart script standalone ``.html`` reports load; return its path."""
+    target = Path(out_dir) / ASSETS / VEGA_FILE
+    if not target.exists():
+        target.parent.mkdir(parents=True, exist_ok=True)
+        target.write_text(vega_bundle(), encoding="utf-8")
+    return target
