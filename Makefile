@@ -3,7 +3,7 @@ PYTHON ?= $(shell scripts/find-python)
 VENV := .venv
 BIN := $(VENV)/bin
 
-.PHONY: demo test test-postgres lint typecheck unit e2e-deps report-deps bench bench-core bench-web golden \
+.PHONY: demo test test-postgres lint typecheck unit e2e-deps report-deps bench bench-core bench-web bench-exports bench-reports golden \
 	r-tools calibrate clean
 
 # Python >= 3.12 bundles a pip that installs this project; --no-compile leaves byte-compiling
@@ -63,16 +63,16 @@ $(VENV)/node_modules/axe-core/axe.min.js: | $(BIN)/python
 		DEBIAN_FRONTEND=noninteractive apt-get install -y -qq npm; }
 	npm install --silent --no-audit --no-fund --no-save --prefix $(VENV) axe-core@$(AXE_VERSION)
 
-## report-deps: Debian's poppler-utils (apt, as root): the tests rasterise report PDFs with pdftoppm
-report-deps: /usr/bin/pdftoppm
-
-/usr/bin/pdftoppm:
-	apt-get update -qq
-	DEBIAN_FRONTEND=noninteractive apt-get install -y -qq poppler-utils
+## report-deps: Debian's poppler-utils (the tests rasterise report PDFs with pdftoppm) and
+## HarfBuzz's font subsetter, which WeasyPrint uses for the PDFs (apt, as root)
+report-deps:
+	@command -v pdftoppm >/dev/null && ldconfig -p | grep -q libharfbuzz-subset.so.0 || { \
+		apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq \
+		poppler-utils libharfbuzz-subset0; }
 
 ## bench: the core (wall time and peak memory at 30k, 1M and 10M rows, beside R and pingouin
 ## when present) and the web platform (submissions under load, dashboard at 1M responses)
-bench: bench-core bench-web
+bench: bench-core bench-web bench-exports bench-reports
 
 bench-core: $(VENV)/.installed-bench
 	$(BIN)/python benchmarks/run.py
@@ -80,6 +80,14 @@ bench-core: $(VENV)/.installed-bench
 ## bench-web: needs PostgreSQL on 127.0.0.1:5432 (user postgres) and Redis on 127.0.0.1:6379
 bench-web: $(VENV)/.installed-bench
 	$(BIN)/python benchmarks/web/run.py
+
+## bench-reports: every Phase One school's report as HTML and PDF (target: 87 PDFs in 60 s)
+bench-reports: $(VENV)/.installed-bench
+	$(BIN)/python benchmarks/reports/run.py
+
+## bench-exports: the researchers' response-level export at 100k and 1M responses (PostgreSQL)
+bench-exports: $(VENV)/.installed-bench
+	$(BIN)/python benchmarks/exports/run.py
 
 ## r-tools: install R and the packages the golden scripts and the R benchmark use (Debian, root)
 R_PACKAGES := r-cran-psych r-cran-gparotation r-cran-psychtools r-cran-lme4 r-cran-lavaan \

@@ -250,3 +250,16 @@ def instruments_cmd(path: Path | None) -> None:
             f"{len(inst.dimensions)} dimensions, {len(inst.factors)} factors; "
             f"translations: {langs}"
         )
+
+
+def _register_subcommands() -> None:
+    # Defined in their own modules (they reach the platform's database through Django,
+    # imported only when they run), registered here so `learnsurvey --help` lists them.
+    from learnsurvey.cli_export import export
+    from learnsurvey.cli_report import report
+
+    main.add_command(report)
+    main.add_command(export)
+
+
+_register_subcommands()

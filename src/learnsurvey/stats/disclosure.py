@@ -12,10 +12,23 @@ Every table that leaves the system (files, pages, reports, exports, the API) pas
    too until neither holds.
 3. **Derived rows.** A comparison of two groups (an effect size, a gap) is hidden when either
    group is (:func:`suppress_pairs`).
+4. **Response-level data** (:func:`response_level_plan`). Each pupil's answers are released
+   only under a school pseudonym, key stage and gender that at least ``threshold`` released
+   pupils share (k-anonymity with k = threshold on those three quasi-identifiers). A school
+   with fewer than ``threshold`` responses is left out entirely. Within a school, a key stage ×
+   gender cell of fewer than ``threshold`` pupils has its gender recoded to not given; where
+   the key stage's not-given cell then still holds fewer than ``threshold`` pupils, its key
+   stage is recoded to not given too (global recoding, coarsest last); pupils left in a
+   school's all-not-given cell of fewer than ``threshold`` are withheld (local suppression).
+   k-anonymity does not stop attribute disclosure when a released cell's pupils all answered
+   alike; the answers are opinions on a five-point scale, not sensitive facts, and the export
+   goes to researchers only.
 
 Reference: Office for National Statistics (2021), *Policy on protecting confidentiality in
 tables of birth and death statistics*; Hundepool et al. (2012), *Statistical Disclosure
-Control*, ch. 4 (threshold rule, secondary suppression).
+Control*, ch. 3 (microdata: global recoding, local suppression) and ch. 4 (threshold rule,
+secondary suppression); Sweeney, L. (2002), k-anonymity: a model for protecting privacy,
+*International Journal of Uncertainty, Fuzziness and Knowledge-Based Systems* 10(5), 557–570.
 """
 
 from __future__ import annotations
@@ -31,6 +44,7 @@ __all__ = [
     "DisclosureError",
     "default_threshold",
     "require_publishable",
+    "response_level_plan",
     "suppress",
     "suppress_pairs",
 ]
@@ -167,3 +181,59 @@ def _blank(table: pd.DataFrame, hidden: np.ndarray, *, exclude: set[str]) -> Non
             table[col] = series.astype(object)
         table.loc[hidden, col] = None
     table["suppressed"] = hidden
+
+
+def response_level_plan(
+    counts: pd.DataFrame, *, threshold: int, not_given: str = ""
+) -> pd.DataFrame:
+    """Decide what each school × key stage × gender cell of response-level data releases.
+
+    Rule 4 of the module docstring, applied school by school:
+
+    1. a school with fewer than ``threshold`` responses: nothing released;
+    2. a cell (key stage *s*, gender *g*) with n < threshold: gender → ``not_given``;
+    3. a key stage whose ``not_given``-gender cell (after step 2) has n < threshold: key
+       stage → ``not_given`` for those pupils;
+    4. the school's (``not_given``, ``not_given``) cell, if it then has 0 < n < threshold: its
+       pupils are withheld.
+
+    Every released (school, key stage, gender) combination then describes at least
+    ``threshold`` pupils (k-anonymity, Sweeney 2002; recoding as Hundepool et al. 2012, ch. 3).
+
+    Parameters
+    ----------
+    counts
+        One row per (``school``, ``key_stage``, ``gender``) with the number of pupils ``n``;
+        ``not_given`` marks a demographic the pupil did not give.
+    threshold
+        The minimum number of pupils any released combination describes.
+    not_given
+        The value meaning "not given" in ``key_stage`` and ``gender``.
+
+    Returns
+    -------
+    pandas.DataFrame
+        The input rows with ``released_key_stage``, ``released_gender`` (the values to write
+        for those pupils) and ``released`` (False: leave the pupils out).
+    """
+    threshold = check_threshold(threshold)
+    needed = ["school", "key_stage", "gender", "n"]
+    missing = [c for c in needed if c not in counts.columns]
+    if missing:
+        raise ValueError(f"the counts need the columns {needed}; missing {missing}")
+    plan = counts[needed].copy()
+    for col in ("key_stage", "gender"):
+        plan[col] = plan[col].fillna(not_given)
+    if plan.duplicated(["school", "key_stage", "gender"]).any():
+        raise ValueError("the counts have more than one row for a school, key stage and gender")
+    n = pd.to_numeric(plan["n"], errors="coerce").fillna(0).astype("int64")
+    plan["n"] = n
+    school_total = n.groupby(plan["school"]).transform("sum")
+    gender = plan["gender"].where(n >= threshold, not_given)
+    merged = n.groupby([plan["school"], plan["key_stage"], gender]).transform("sum")
+    key_stage = plan["key_stage"].where((gender != not_given) | (merged >= threshold), not_given)
+    final = n.groupby([plan["school"], key_stage, gender]).transform("sum")
+    plan["released_key_stage"] = key_stage
+    plan["released_gender"] = gender
+    plan["released"] = (school_total >= threshold) & (final >= threshold)
+    return plan.reset_index(drop=True)

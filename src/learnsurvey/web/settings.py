@@ -47,6 +47,8 @@ INSTALLED_APPS = [
     "learnsurvey.web.waves",
     "learnsurvey.web.pupil",
     "learnsurvey.web.dashboards",
+    "learnsurvey.web.exports",
+    "learnsurvey.web.reports",
     "learnsurvey.web.api",
     "learnsurvey.web.demo",
     "django.contrib.admin",

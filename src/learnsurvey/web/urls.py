@@ -5,6 +5,8 @@ urlpatterns = [
     path("", include("learnsurvey.web.pupil.urls")),
     path("accounts/", include("learnsurvey.web.accounts.urls")),
     path("dashboards/", include("learnsurvey.web.dashboards.urls")),
+    path("exports/", include("learnsurvey.web.exports.urls")),
+    path("reports/", include("learnsurvey.web.reports.urls")),
     path("waves/", include("learnsurvey.web.waves.urls")),
     path("api/", include("learnsurvey.web.api.urls")),
     path("admin/", admin.site.urls),

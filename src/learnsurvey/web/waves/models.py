@@ -49,6 +49,18 @@ class Wave(models.Model):
     closes = models.DateField(_("closes"))
     places = models.PositiveIntegerField(_("places"), default=500)
     registration_open = models.BooleanField(_("registration open"), default=True)
+    pupil_wave = models.ForeignKey(
+        "self",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="staff_waves",
+        verbose_name=_("pupil wave"),
+        help_text=_(
+            "For a staff survey: the pupil wave this staff survey accompanies (its answers "
+            "appear beside the pupils' in the reports)."
+        ),
+    )
     created = models.DateTimeField(auto_now_add=True)
 
     class Meta:

@@ -1,0 +1,116 @@
+"""`learnsurvey export`: a wave's anonymised responses or a global table, from the platform.
+
+The same functions as the web downloads (:mod:`learnsurvey.web.exports`), so the files are
+the same: suppressed, pseudonymised, formula injection neutralised. Django is set up only
+when the command runs (``DJANGO_SETTINGS_MODULE`` defaults to the platform's settings).
+"""
+
+from __future__ import annotations
+
+import os
+import sys
+import time
+from collections.abc import Callable
+from pathlib import Path
+from typing import TYPE_CHECKING, NoReturn
+
+import click
+from rich.console import Console
+from rich.markup import escape
+
+from learnsurvey._progress import row_progress
+
+if TYPE_CHECKING:
+    from learnsurvey.web.waves.models import Wave
+
+__all__ = ["export"]
+
+console = Console(stderr=True)
+
+
+def _django() -> None:
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "learnsurvey.web.settings")
+    import django
+
+    django.setup()
+
+
+@click.command()
+@click.option("--wave", "wave_id", type=int, required=True, help="The wave's number.")
+@click.option(
+    "--responses-level",
+    "responses_level",
+    is_flag=True,
+    help="Anonymised response-level data of the schools that opted in to research.",
+)
+@click.option("--table", help="A global table by name, or 'all' (XLSX: one sheet per table).")
+@click.option(
+    "--format",
+    "fmt",
+    type=click.Choice(["csv", "xlsx", "parquet"]),
+    default="csv",
+    show_default=True,
+)
+@click.option("--out", "out", type=click.Path(path_type=Path), required=True)
+def export(wave_id: int, responses_level: bool, table: str | None, fmt: str, out: Path) -> None:
+    """Export a wave's anonymised responses or one of its global tables as CSV, XLSX or Parquet."""
+    if responses_level == (table is not None):
+        raise click.UsageError("give exactly one of --responses-level and --table NAME")
+    _django()
+    from learnsurvey.web.waves.models import Wave
+
+    wave: Wave | None = Wave.objects.filter(pk=wave_id).first()
+    if wave is None:
+        _fail(f"there is no wave {wave_id}")
+    out.parent.mkdir(parents=True, exist_ok=True)
+    started = time.perf_counter()
+    try:
+        write = _responses if responses_level else _table_writer(str(table))
+        rows = write(wave, fmt, out)
+    except ValueError as exc:
+        out.unlink(missing_ok=True)
+        _fail(str(exc))
+    console.print(
+        f"{rows:,} rows written to {escape(str(out))} in {time.perf_counter() - started:.1f} s",
+        highlight=False,
+    )
+
+
+def _responses(wave: Wave, fmt: str, out: Path) -> int:
+    from learnsurvey.web.exports.streams import export_responses, plan_responses
+
+    plan = plan_responses(wave)
+    with row_progress(console, "Exporting responses", plan.n_rows) as advance:
+        return export_responses(wave, fmt, out, plan=plan, progress=advance)
+
+
+def _table_writer(name: str) -> Callable[[Wave, str, Path], int]:
+    return lambda wave, fmt, out: _table(wave, name, fmt, out)
+
+
+def _table(wave: Wave, name: str, fmt: str, out: Path) -> int:
+    from learnsurvey.io.export import Sheet, csv_chunks, write_parquet, write_xlsx
+    from learnsurvey.web.dashboards.results import global_payload
+    from learnsurvey.web.exports.tables import ALL, global_tables
+
+    tables = global_tables(global_payload(wave))
+    if name == ALL:
+        if fmt != "xlsx" or not tables:
+            raise ValueError("every table at once comes as a workbook (--format xlsx) only")
+        return write_xlsx(out, [Sheet(n, t.schema, [t]) for n, t in tables.items()])
+    found = tables.get(name)
+    if found is None:
+        raise ValueError(f"no table {name!r}; the wave has {', '.join(tables) or 'none yet'}")
+    if fmt == "xlsx":
+        return write_xlsx(out, [Sheet(name, found.schema, [found])])
+    if fmt == "parquet":
+        return write_parquet(out, [found], found.schema)
+    with out.open("wb") as f:
+        for piece in csv_chunks([found], found.schema):
+            f.write(piece)
+    return int(found.num_rows)
+
+
+def _fail(message: str) -> NoReturn:
+    console.print(f"[bold red]Error:[/] {escape(message)}", highlight=False)
+    sys.exit(2)

@@ -1,0 +1,248 @@
+"""`learnsurvey report`: write a school's, a trust's, every school's or the wave's report as
+HTML and PDF, from a responses file (no database) or from the platform's database.
+
+Registered on :data:`learnsurvey.cli.main`; kept in its own module because it is the one
+command that may start Django (only without ``--responses``).
+"""
+
+from __future__ import annotations
+
+import os
+import time
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+import click
+from rich.console import Console
+from rich.markup import escape
+
+from learnsurvey._progress import bar_progress
+
+if TYPE_CHECKING:
+    from learnsurvey.reports import ReportInputs
+    from learnsurvey.reports.runner import ReportFiles
+
+console = Console()
+err_console = Console(stderr=True)
+
+
+class Target:
+    """Which report was asked for: exactly one of the four options."""
+
+    def __init__(
+        self, school: str | None, trust: str | None, global_: bool, all_schools: bool
+    ) -> None:
+        chosen = [x for x in (school, trust) if x is not None] + [
+            x for x in (global_, all_schools) if x
+        ]
+        if len(chosen) != 1:
+            raise click.UsageError(
+                "choose one report: --school ID, --trust ID, --global or --all-schools"
+            )
+        self.school = school
+        self.trust = trust
+        self.global_ = global_
+        self.all_schools = all_schools
+
+
+@click.command("report")
+@click.option(
+    "--wave",
+    default=None,
+    help="From the database: the wave's id. From a file: the wave label in the file "
+    "(needed only when the file holds several waves).",
+)
+@click.option(
+    "--school", default=None, help="A school's report: its URN (or, from a file, its key)."
+)
+@click.option("--trust", default=None, help="A trust's report: its id or name.")
+@click.option("--global", "global_", is_flag=True, help="The wave's global report.")
+@click.option("--all-schools", is_flag=True, help="Every school's report (every core).")
+@click.option(
+    "--out",
+    "out_dir",
+    type=click.Path(path_type=Path, file_okay=False),
+    required=True,
+    help="Folder for the .html and .pdf files.",
+)
+@click.option(
+    "--responses",
+    type=click.Path(path_type=Path, dir_okay=False, exists=True),
+    default=None,
+    help="A responses file (CSV, XLSX, Parquet): report from it, with no database.",
+)
+@click.option(
+    "--instrument",
+    "instrument_ref",
+    default="learning-survey",
+    show_default=True,
+    help="With --responses: a built-in instrument id or an instrument YAML path.",
+)
+@click.option(
+    "--context",
+    "context_path",
+    type=click.Path(path_type=Path, dir_okay=False, exists=True),
+    default=None,
+    help="With --responses: the school context CSV (name, trust, phase, FSM % ...).",
+)
+@click.option(
+    "--staff",
+    "staff_path",
+    type=click.Path(path_type=Path, dir_okay=False, exists=True),
+    default=None,
+    help="With --responses: the staff survey's responses for the same wave.",
+)
+@click.option(
+    "--previous-wave",
+    default=None,
+    help="With --responses: the label of the earlier wave to compare with "
+    "[default: the wave before it in the file].",
+)
+@click.option(
+    "--min-group-size",
+    type=int,
+    default=None,
+    help="Suppress figures about fewer pupils than this [default: 10, or "
+    "LEARNSURVEY_MIN_GROUP_SIZE; from the database, the platform's setting].",
+)
+def report(
+    wave: str | None,
+    school: str | None,
+    trust: str | None,
+    global_: bool,
+    all_schools: bool,
+    out_dir: Path,
+    responses: Path | None,
+    instrument_ref: str,
+    context_path: Path | None,
+    staff_path: Path | None,
+    previous_wave: str | None,
+    min_group_size: int | None,
+) -> None:
+    """Write a report as a standalone HTML file and an A4 PDF."""
+    target = Target(school, trust, global_, all_schools)
+    if responses is None and (context_path or staff_path or previous_wave):
+        raise click.UsageError("--context, --staff and --previous-wave go with --responses")
+    started = time.perf_counter()
+    try:
+        if responses is not None:
+            inputs = _inputs_from_files(
+                responses,
+                instrument_ref,
+                wave=wave,
+                context=context_path,
+                staff=staff_path,
+                previous_wave=previous_wave,
+                min_group_size=min_group_size,
+            )
+        else:
+            if wave is None:
+                raise click.UsageError("--wave (the wave's id) is needed without --responses")
+            inputs, target = _inputs_from_database(wave, target, min_group_size)
+        written = _write(inputs, target, out_dir)
+    except click.ClickException:
+        raise
+    except ValueError as exc:
+        # Report builders never put a count below the threshold in their messages.
+        raise click.ClickException(str(exc)) from None
+    elapsed = time.perf_counter() - started
+    if len(written) == 1:
+        files = written[0]
+        console.print(
+            f"Wrote the report of [bold]{escape(files.name)}[/] to "
+            f"[bold]{escape(str(files.pdf))}[/] and [bold]{escape(str(files.html))}[/] "
+            f"in {elapsed:.1f} s."
+        )
+    else:
+        console.print(
+            f"Wrote {len(written)} school reports (.html and .pdf) to "
+            f"[bold]{escape(str(out_dir))}[/] in {elapsed:.1f} s."
+        )
+
+
+def _threshold(min_group_size: int | None) -> int:
+    from learnsurvey.stats.disclosure import check_threshold, default_threshold
+
+    return default_threshold() if min_group_size is None else check_threshold(min_group_size)
+
+
+def _inputs_from_files(
+    responses: Path,
+    instrument_ref: str,
+    *,
+    wave: str | None,
+    context: Path | None,
+    staff: Path | None,
+    previous_wave: str | None,
+    min_group_size: int | None,
+) -> ReportInputs:
+    from learnsurvey.instruments import load_instrument
+    from learnsurvey.io import count_rows
+    from learnsurvey.reports import inputs_from_files
+
+    threshold = _threshold(min_group_size)
+    instrument = load_instrument(instrument_ref)
+    staff_instrument = load_instrument("staff-survey") if staff is not None else None
+    with bar_progress(err_console) as bar:
+        task = bar.add_task("Reading responses", total=count_rows(responses))
+        return inputs_from_files(
+            responses,
+            instrument,
+            threshold=threshold,
+            wave=wave,
+            previous_wave=previous_wave,
+            context=context,
+            staff=staff,
+            staff_instrument=staff_instrument,
+            progress=lambda n: bar.advance(task, n),
+        )
+
+
+def _inputs_from_database(
+    wave_ref: str, target: Target, min_group_size: int | None
+) -> tuple[ReportInputs, Target]:
+    """Start Django (only now: file reports need no database), read the wave's responses
+    and turn the platform's ids (URN, trust id) into the report's keys."""
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "learnsurvey.web.settings")
+    import django
+
+    django.setup()
+    from learnsurvey.web.reports.sources import find_trust, find_wave, inputs_from_database
+    from learnsurvey.web.schools.models import School
+    from learnsurvey.web.waves.models import Response
+
+    found = find_wave(wave_ref)
+    if target.school is not None and not School.objects.filter(urn=target.school).exists():
+        raise click.ClickException(f"no school with URN {target.school!r}")
+    if target.trust is not None:
+        target.trust = find_trust(target.trust).name
+    threshold = None if min_group_size is None else _threshold(min_group_size)
+    with bar_progress(err_console) as bar:
+        task = bar.add_task("Reading responses", total=Response.objects.filter(wave=found).count())
+        inputs = inputs_from_database(
+            found, threshold=threshold, progress=lambda n: bar.advance(task, n)
+        )
+    return inputs, target
+
+
+def _write(inputs: ReportInputs, target: Target, out_dir: Path) -> list[ReportFiles]:
+    from learnsurvey.reports.runner import (
+        write_global_report,
+        write_school_reports,
+        write_trust_report,
+    )
+    from learnsurvey.reports.school import SchoolReports
+
+    if target.trust is not None:
+        return [write_trust_report(inputs, target.trust, out_dir)]
+    if target.global_:
+        return [write_global_report(inputs, out_dir)]
+    with err_console.status("Preparing the wave's figures"):
+        prepared = SchoolReports(inputs)
+    if target.school is not None:
+        return write_school_reports(inputs, out_dir, [target.school], prepared=prepared)
+    with bar_progress(err_console) as bar:
+        task = bar.add_task("Writing school reports", total=len(prepared.schools))
+        return write_school_reports(
+            inputs, out_dir, prepared=prepared, progress=lambda _key: bar.advance(task)
+        )

@@ -1,0 +1,1 @@
+"""Downloads: the leaders' aggregated tables and researchers' anonymised response-level data."""

@@ -1,0 +1,90 @@
+"""Reports built from the database, kept in this process while the wave is unchanged.
+
+Reading a wave's responses and doing the wave-level work of its reports takes seconds for
+30,000 pupils, far too slow for every page view and every PDF request, while the result only
+changes when a response arrives. So the built objects are kept per *inputs version*
+(:func:`~learnsurvey.web.reports.sources.inputs_version`: the newest response ids of the
+wave, its previous wave and its staff survey, and the threshold), a few waves at most. Each
+process (web worker, task worker) has its own small cache; nothing here is shared or
+written anywhere.
+"""
+
+from __future__ import annotations
+
+import threading
+from collections import OrderedDict
+from dataclasses import dataclass, field
+
+from django.utils.translation import gettext as django_gettext
+
+from learnsurvey.reports import ReportInputs
+from learnsurvey.reports.global_report import GlobalReport, build_global_report
+from learnsurvey.reports.school import SchoolReports
+from learnsurvey.reports.trust import TrustReports
+from learnsurvey.web.waves.models import Wave
+
+from .sources import inputs_from_database, inputs_version
+
+__all__ = ["Prepared", "clear", "prepared"]
+
+MAX_WAVES = 4  # a handful of waves' figures: megabytes each, whatever the wave's size
+
+
+@dataclass
+class Prepared:
+    """One wave's inputs and the reports' wave-level work, each built on first use."""
+
+    inputs: ReportInputs
+    _schools: SchoolReports | None = None
+    _trusts: TrustReports | None = None
+    _global: GlobalReport | None = None
+    _lock: threading.Lock = field(default_factory=threading.Lock)
+
+    def schools(self) -> SchoolReports:
+        with self._lock:
+            if self._schools is None:
+                # Django's gettext follows the language active when a report is *built*, so
+                # one prepared object serves readers of every language.
+                self._schools = SchoolReports(self.inputs, gettext=django_gettext)
+            return self._schools
+
+    def trusts(self) -> TrustReports:
+        with self._lock:
+            if self._trusts is None:
+                self._trusts = TrustReports(self.inputs)
+            return self._trusts
+
+    def global_report(self) -> GlobalReport:
+        """The wave's global report (built whole: it has no per-reader part)."""
+        with self._lock:
+            if self._global is None:
+                self._global = build_global_report(self.inputs)
+            return self._global
+
+
+_CACHE: OrderedDict[tuple[int, ...], Prepared] = OrderedDict()
+_CACHE_LOCK = threading.Lock()
+
+
+def prepared(wave: Wave) -> Prepared:
+    """The prepared reports of ``wave`` as its data stand now."""
+    version = inputs_version(wave)
+    with _CACHE_LOCK:
+        hit = _CACHE.get(version)
+        if hit is not None:
+            _CACHE.move_to_end(version)
+            return hit
+    built = Prepared(inputs_from_database(wave))
+    with _CACHE_LOCK:
+        for stale in [k for k in _CACHE if k[0] == wave.pk]:
+            del _CACHE[stale]  # an older version of the same wave is never read again
+        _CACHE[version] = built
+        while len(_CACHE) > MAX_WAVES:
+            _CACHE.popitem(last=False)
+    return built
+
+
+def clear() -> None:
+    """Forget every prepared wave (tests; a change of settings)."""
+    with _CACHE_LOCK:
+        _CACHE.clear()

@@ -1,0 +1,195 @@
+"""Writing reports to disk: every Phase One school's report as HTML and an A4 PDF with real
+pages, a failing school reported by name without losing the others, a trust and the wave.
+
+The all-schools run is also a timing sanity check: its wall time is printed (``pytest -s``),
+never asserted; benchmarks/reports/run.py measures it properly.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import subprocess
+import time
+from pathlib import Path
+
+import numpy as np
+import pytest
+from PIL import Image
+
+from learnsurvey.reports import ReportInputs
+from learnsurvey.reports.charts import vega_bundle
+from learnsurvey.reports.runner import (
+    ReportErrors,
+    ReportFiles,
+    _fork_is_safe,
+    report_stems,
+    slugify,
+    write_global_report,
+    write_school_reports,
+    write_trust_report,
+)
+from learnsurvey.reports.school import SchoolReports
+from learnsurvey.reports.trust import TrustReports
+
+PHASE_ONE_SCHOOLS = 87
+MIN_PAGES = 3
+# Share of non-white pixels on a page with real content: a cover is mostly white space by
+# design (about 2% at 30 dpi), a blank page with only its number about 0.1%.
+MIN_INK = 0.01
+
+
+def pdf_pages(path: Path) -> tuple[int, str]:
+    """(page count, page size line) from poppler's pdfinfo."""
+    info = subprocess.run(
+        ["pdfinfo", str(path)], capture_output=True, text=True, check=True, timeout=60
+    ).stdout
+    pages = int(re.search(r"^Pages:\s+(\d+)", info, re.MULTILINE).group(1))  # type: ignore[union-attr]
+    size = re.search(r"^Page size:\s+(.*)$", info, re.MULTILINE).group(1)  # type: ignore[union-attr]
+    return pages, size
+
+
+def ink(pdf: Path, page: int, folder: Path) -> float:
+    """Share of non-white pixels on ``page`` rasterised at 30 dpi."""
+    stem = folder / f"{pdf.stem}-{page}"
+    paths = [str(pdf), str(stem)]
+    subprocess.run(
+        ["pdftoppm", "-r", "30", "-png", "-f", str(page), "-l", str(page), "-singlefile", *paths],
+        check=True,
+        timeout=60,
+    )
+    with Image.open(stem.with_suffix(".png")) as image:
+        grey = np.asarray(image.convert("L"))
+    return float(np.mean(grey < 250))
+
+
+@pytest.fixture(scope="module")
+def all_schools(
+    phase_one_inputs: ReportInputs, tmp_path_factory: pytest.TempPathFactory
+) -> tuple[Path, list[ReportFiles], list[str]]:
+    out = tmp_path_factory.mktemp("school-reports")
+    finished: list[str] = []
+    started = time.perf_counter()
+    files = write_school_reports(phase_one_inputs, out, progress=finished.append)
+    elapsed = time.perf_counter() - started
+    print(
+        f"\n{len(files)} school reports (HTML + PDF) in {elapsed:.1f} s "
+        f"with {os.cpu_count()} workers (load average {os.getloadavg()[0]:.1f})"
+    )
+    return out, files, finished
+
+
+def test_it_writes_every_demo_school_report(
+    all_schools: tuple[Path, list[ReportFiles], list[str]], phase_one_inputs: ReportInputs
+) -> None:
+    out, files, finished = all_schools
+    keys = sorted(phase_one_inputs.schools["school"])
+    assert len(keys) == PHASE_ONE_SCHOOLS
+    assert [f.key for f in files] == keys  # every school has at least ten pupils
+    assert sorted(finished) == keys  # the progress callback heard of each school once
+    assert len({f.pdf.name for f in files}) == len(files)
+    assert (out / "assets" / "vega.js").is_file()
+    for f in files:
+        assert f.pdf.parent == out
+        assert f.html.name == f"{f.pdf.stem}.html"
+        assert f.pdf.name.startswith("school-")
+        html = f.html.read_text(encoding="utf-8")
+        assert f.name in html.replace("&#39;", "'").replace("&amp;", "&")
+        assert 'src="assets/vega.js"' in html
+        assert f.pdf.read_bytes().startswith(b"%PDF")
+
+
+def test_every_school_pdf_has_at_least_three_a4_pages(
+    all_schools: tuple[Path, list[ReportFiles], list[str]],
+) -> None:
+    _, files, _ = all_schools
+    for f in files:
+        pages, size = pdf_pages(f.pdf)
+        assert pages >= MIN_PAGES, f.name
+        assert "(A4)" in size, f.name
+
+
+def test_school_pdf_pages_have_real_content(
+    all_schools: tuple[Path, list[ReportFiles], list[str]], tmp_path: Path
+) -> None:
+    _, files, _ = all_schools
+    for f in (files[0], files[len(files) // 2], files[-1]):
+        pages, _ = pdf_pages(f.pdf)
+        for page in (1, (pages + 1) // 2):
+            assert ink(f.pdf, page, tmp_path) > MIN_INK, (f.name, page)
+
+
+def test_it_reports_a_failing_school_by_name_and_writes_the_others(
+    phase_one_inputs: ReportInputs, tmp_path: Path
+) -> None:
+    keys = sorted(phase_one_inputs.schools["school"])[:3]
+    names = {k: phase_one_inputs.school_name(k) for k in keys}
+    stems = report_stems("school", names)
+    # A folder where one school's HTML file should go: that school's write fails.
+    (tmp_path / f"{stems[keys[1]]}.html").mkdir()
+    with pytest.raises(ReportErrors) as caught:
+        write_school_reports(phase_one_inputs, tmp_path, keys, workers=2)
+    errors = caught.value
+    assert list(errors.failures) == [names[keys[1]]]
+    assert names[keys[1]] in str(errors)
+    assert str(errors).startswith("1 of 3 school reports failed")
+    assert [f.key for f in errors.written] == [keys[0], keys[2]]
+    assert all(f.pdf.is_file() for f in errors.written)
+
+
+def test_it_refuses_an_unknown_school_before_any_work(
+    phase_one_inputs: ReportInputs, tmp_path: Path
+) -> None:
+    with pytest.raises(ValueError, match="no responses from school 'Nowhere High'"):
+        write_school_reports(phase_one_inputs, tmp_path / "out", ["Nowhere High"])
+    assert not list((tmp_path / "out").glob("*.pdf"))
+
+
+def test_it_spawns_workers_once_chart_drawing_has_started(
+    phase_one_inputs: ReportInputs, tmp_path: Path
+) -> None:
+    """vl-convert's threads make forking unsafe: then the workers are spawned, prepare the
+    reports themselves, and still write every requested school."""
+    vega_bundle()  # starts vl-convert's runtime in this process
+    assert not _fork_is_safe()
+    prepared = SchoolReports(phase_one_inputs)
+    keys = prepared.schools[:2]
+    files = write_school_reports(phase_one_inputs, tmp_path, keys, workers=2, prepared=prepared)
+    assert [f.key for f in files] == keys
+    assert all(f.pdf.read_bytes().startswith(b"%PDF") for f in files)
+
+
+def test_it_writes_a_trust_report(phase_one_inputs: ReportInputs, tmp_path: Path) -> None:
+    trust = TrustReports(phase_one_inputs).trusts[0]
+    files = write_trust_report(phase_one_inputs, trust, tmp_path)
+    assert files.pdf == tmp_path / f"trust-{slugify(trust)}.pdf"
+    assert trust in files.html.read_text(encoding="utf-8")
+    pages, size = pdf_pages(files.pdf)
+    assert pages >= 1
+    assert "(A4)" in size
+    assert ink(files.pdf, 1, tmp_path) > MIN_INK
+    with pytest.raises(ValueError, match="no trust"):
+        write_trust_report(phase_one_inputs, "No Such Trust", tmp_path)
+
+
+def test_it_writes_the_global_report(phase_one_inputs: ReportInputs, tmp_path: Path) -> None:
+    files = write_global_report(phase_one_inputs, tmp_path)
+    assert files.pdf.name == f"global-{slugify(phase_one_inputs.wave)}.pdf"
+    pages, size = pdf_pages(files.pdf)
+    assert pages >= MIN_PAGES
+    assert "(A4)" in size
+    for page in (1, (pages + 1) // 2):
+        assert ink(files.pdf, page, tmp_path) > MIN_INK
+
+
+def test_file_stems_are_slugs_and_unique() -> None:
+    assert slugify("St Mary's C of E Primary (Año 2)") == "st-mary-s-c-of-e-primary-ano-2"
+    assert slugify("!!!") == "report"
+    stems = report_stems("school", {"100001": "Oak School", "100002": "Oak School", "3": "Elm"})
+    assert stems == {
+        "100001": "school-oak-school-100001",
+        "100002": "school-oak-school-100002",
+        "3": "school-elm",
+    }
+    clash = report_stems("school", {"a b": "X", "a-b": "X"})
+    assert len(set(clash.values())) == 2

@@ -1,0 +1,310 @@
+"""The personalised school report: every school of the Phase One wave builds and renders,
+the PDF has real pages, strengths follow the intervals, and small groups stay hidden."""
+
+from __future__ import annotations
+
+import itertools
+import re
+import subprocess
+import time
+from dataclasses import replace
+from html.parser import HTMLParser
+from pathlib import Path
+
+import pandas as pd
+import pytest
+from PIL import Image, ImageStat
+
+from learnsurvey.instruments import load_instrument
+from learnsurvey.instruments._schema import Dimension
+from learnsurvey.reports import ReportInputs, html_to_pdf, inputs_from_files
+from learnsurvey.reports.format import HIDDEN
+from learnsurvey.reports.guidance import load_guidance
+from learnsurvey.reports.school import SchoolReport, SchoolReports, render_school_report
+
+INSTRUMENT = load_instrument("learning-survey")
+PHASE_ONE_SCHOOLS = 87
+
+
+@pytest.fixture(scope="module")
+def reports(phase_one_inputs: ReportInputs) -> SchoolReports:
+    return SchoolReports(phase_one_inputs)
+
+
+BUILD_SECONDS: list[float] = []
+
+
+@pytest.fixture(scope="module")
+def built(reports: SchoolReports) -> dict[str, SchoolReport]:
+    """Every school's report, built once for the tests that read them all (timed)."""
+    out = {}
+    for school in reports.schools:
+        started = time.perf_counter()
+        out[school] = reports.build(school)
+        BUILD_SECONDS.append(time.perf_counter() - started)
+    return out
+
+
+@pytest.fixture(scope="module")
+def responses(phase_one_files: tuple[Path, Path]) -> pd.DataFrame:
+    return pd.read_csv(phase_one_files[0], dtype=str, keep_default_na=False)
+
+
+class _Tables(HTMLParser):
+    """The tables of a page as {caption: [[cell, ...], ...]} (header row first)."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.tables: dict[str, list[list[str]]] = {}
+        self._caption: str | None = None
+        self._rows: list[list[str]] = []
+        self._cell: list[str] | None = None
+        self._in_caption = False
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        if tag == "table":
+            self._caption, self._rows = "", []
+        elif tag == "caption":
+            self._in_caption = True
+        elif tag == "tr":
+            self._rows.append([])
+        elif tag in {"td", "th"}:
+            self._cell = []
+
+    def handle_endtag(self, tag: str) -> None:
+        if tag == "caption":
+            self._in_caption = False
+        elif tag in {"td", "th"} and self._cell is not None:
+            self._rows[-1].append("".join(self._cell).strip())
+            self._cell = None
+        elif tag == "table" and self._caption is not None:
+            self.tables[self._caption.strip()] = self._rows
+            self._caption = None
+
+    def handle_data(self, data: str) -> None:
+        if self._in_caption and self._caption is not None:
+            self._caption += data
+        elif self._cell is not None:
+            self._cell.append(data)
+
+
+def _tables(html: str) -> dict[str, list[list[str]]]:
+    parser = _Tables()
+    parser.feed(html)
+    return parser.tables
+
+
+def test_every_school_builds_and_renders(built: dict[str, SchoolReport]) -> None:
+    assert len(built) == PHASE_ONE_SCHOOLS
+    for report in built.values():
+        html = render_school_report(report, mode="file")
+        assert report.title in html
+        assert 'src="assets/vega.js"' in html
+    # The wave-level work is done once; each report costs its few charts (about 0.2 s on a
+    # quiet machine): a generous bound, as tests share the machine.
+    assert sum(BUILD_SECONDS) / len(BUILD_SECONDS) < 1.5
+
+
+def test_the_html_headings_go_down_one_level_at_a_time(reports: SchoolReports) -> None:
+    html = render_school_report(reports.build(reports.schools[0]), mode="web")
+    levels = [int(h) for h in re.findall(r"<h([1-6])[ >]", html)]
+    assert levels[0] == 1
+    assert all(b - a <= 1 for a, b in itertools.pairwise(levels))
+
+
+def test_the_pdf_has_real_pages_with_every_dimension(
+    reports: SchoolReports, tmp_path: Path
+) -> None:
+    school = reports.schools[0]
+    report = reports.build(school)
+    path = tmp_path / "school.pdf"
+    path.write_bytes(html_to_pdf(render_school_report(report, mode="pdf")))
+    info = subprocess.run(["pdfinfo", str(path)], capture_output=True, text=True, check=True)
+    pages = int(re.search(r"Pages:\s+(\d+)", info.stdout).group(1))  # type: ignore[union-attr]
+    assert pages > 3
+    text = subprocess.run(
+        ["pdftotext", str(path), "-"], capture_output=True, text=True, check=True
+    ).stdout
+    flat = " ".join(text.split())
+    assert report.title in flat
+    for dimension in INSTRUMENT.dimensions:
+        assert dimension.name in flat
+    subprocess.run(["pdftoppm", "-r", "30", "-png", str(path), str(tmp_path / "page")], check=True)
+    images = sorted(tmp_path.glob("page-*.png"))
+    assert len(images) == pages
+    for image in images:
+        grey = Image.open(image).convert("L")
+        # Something is printed on every page: not a blank sheet.
+        assert ImageStat.Stat(grey).extrema[0][0] < 160
+
+
+def test_strengths_and_priorities_follow_the_intervals(built: dict[str, SchoolReport]) -> None:
+    order = INSTRUMENT.dimension_ids
+    for report in built.values():
+        for line in report.strengths:
+            assert line.all_g_low is not None
+            assert line.all_g_low > 0
+        for line in report.priorities:
+            assert line.all_g_high is not None
+            assert line.all_g_high < 0
+        listed = {x.id for x in report.strengths + report.priorities}
+        for line in report.dimensions:
+            if line.id not in listed and line.all_g_low is not None:
+                assert line.all_g_low <= 0 <= line.all_g_high  # type: ignore[operator]
+        # Instrument order: no ranking implied.
+        for group in (report.strengths, report.priorities):
+            ids = [x.id for x in group]
+            assert ids == sorted(ids, key=order.index)
+
+
+def test_it_says_so_when_no_dimension_is_clearly_different(
+    built: dict[str, SchoolReport],
+) -> None:
+    quiet = [r for r in built.values() if not r.strengths and not r.priorities]
+    if not quiet:
+        pytest.skip("every school of this wave has a clear strength or priority")
+    html = render_school_report(quiet[0], mode="file")
+    assert "No dimension is clearly above or below the benchmark" in html
+
+
+def test_it_hides_small_key_stages_in_the_rendered_tables(
+    phase_one_inputs: ReportInputs, responses: pd.DataFrame
+) -> None:
+    threshold = 40
+    counts = responses.groupby(["school", "key_stage"]).size()
+    small = counts[(counts > 0) & (counts < threshold)]
+    totals = responses.groupby("school").size()
+    candidates = [
+        (str(row.school), str(row.key_stage), int(row.n))
+        for row in small.reset_index(name="n").itertuples()
+        if totals[row.school] >= threshold
+    ]
+    assert candidates, "the wave should have a school with a small key stage"
+    reports = SchoolReports(replace(phase_one_inputs, threshold=threshold))
+    checked = 0
+    for school, key_stage, n in candidates[:5]:
+        html = render_school_report(reports.build(school), mode="file")
+        table = _tables(html)["Mean of each dimension by key stage"]
+        header = table[0]
+        column = header.index(key_stage)
+        pupils = next(row for row in table if row[0] == "Pupils who responded")
+        assert pupils[column] == HIDDEN
+        assert str(n) not in pupils[1:]
+        for row in table[1:]:
+            assert row[column] == HIDDEN
+        # No count below the threshold anywhere in the pupils row.
+        for cell in pupils[1:]:
+            assert cell == HIDDEN or int(cell.replace(",", "")) >= threshold
+        assert "no figure in this report describes fewer than 40 pupils" in html.lower()
+        checked += 1
+    assert checked
+
+
+def test_it_refuses_a_school_with_too_few_responses_without_saying_how_many(
+    phase_one_inputs: ReportInputs, responses: pd.DataFrame
+) -> None:
+    totals = responses.groupby("school").size()
+    school = str(totals.idxmin())
+    threshold = int(totals.min()) + 1
+    reports = SchoolReports(replace(phase_one_inputs, threshold=threshold))
+    assert school not in reports.schools
+    with pytest.raises(ValueError, match="too few responses") as error:
+        reports.build(school)
+    assert str(int(totals.min())) not in str(error.value).replace(str(threshold), "")
+    with pytest.raises(ValueError, match="no responses"):
+        reports.build("No Such School")
+
+
+def test_similar_schools_need_three_other_schools(
+    reports: SchoolReports, built: dict[str, SchoolReport]
+) -> None:
+    sizes = reports.similar.groupby("group")["school"].count()
+    small_groups = set(sizes[sizes < 4].index)  # 3 or fewer schools: 2 or fewer others
+    big_groups = set(sizes[sizes >= 4].index)
+    assert small_groups
+    assert big_groups
+    for row in reports.similar.to_dict("records"):
+        if row["school"] not in built:
+            continue
+        report = built[row["school"]]
+        assert report.similar_label is not None
+        shown = [x.similar_mean for x in [*report.dimensions, *report.notions, report.overall]]
+        if row["group"] in small_groups:
+            assert all(m is None for m in shown)
+        else:
+            assert all(m is not None for m in shown)
+
+
+def test_a_school_without_phase_has_no_similar_schools(phase_one_inputs: ReportInputs) -> None:
+    schools = phase_one_inputs.schools.copy()
+    school = str(schools["school"].iloc[0])
+    schools.loc[0, "phase"] = None
+    report = SchoolReports(replace(phase_one_inputs, schools=schools)).build(school)
+    assert report.similar_label is None
+    assert all(x.similar_mean is None for x in report.dimensions)
+    html = render_school_report(report, mode="file")
+    assert "There is no similar-schools benchmark for this school" in html
+    assert (
+        "Similar schools"
+        not in _tables(html)["This school against all schools and similar schools"][0]
+    )
+
+
+def test_the_first_wave_says_there_is_no_change(built: dict[str, SchoolReport]) -> None:
+    report = next(iter(built.values()))
+    assert report.previous_wave is None
+    assert report.change_table is None
+    html = render_school_report(report, mode="file")
+    assert "there is no change to report" in html
+
+
+def test_it_reports_change_since_the_previous_wave(
+    phase_one_files: tuple[Path, Path], responses: pd.DataFrame, tmp_path: Path
+) -> None:
+    previous = responses.sample(frac=0.6, random_state=7).copy()
+    previous["wave"] = "2020-summer"
+    path = tmp_path / "two-waves.csv"
+    pd.concat([previous, responses], ignore_index=True).to_csv(path, index=False)
+    inputs = inputs_from_files(
+        path, INSTRUMENT, threshold=10, wave="2021-summer", context=phase_one_files[1]
+    )
+    assert inputs.previous_wave == "2020-summer"
+    reports = SchoolReports(inputs)
+    report = reports.build(reports.schools[0])
+    assert report.previous_wave == "2020-summer"
+    assert report.change_present
+    assert report.change_table is not None
+    assert report.change_chart is not None
+    html = render_school_report(report, mode="file")
+    table = _tables(html)["Change since 2020-summer"]
+    assert table[0][1:3] == ["2020-summer", "2021-summer"]
+    names = [x.label for x in [*report.dimensions, *report.notions, report.overall]]
+    assert [row[0] for row in table[1:]] == names
+    for row in table[1:]:
+        if row[-1] == HIDDEN:
+            continue
+        low, high = (
+            float(v.replace("\u2212", "-"))
+            for v in re.search(r"\((.+) to (.+)\)", row[3]).groups()  # type: ignore[union-attr]
+        )
+        assert (row[-1] == "Clear change") == (low > 0 or high < 0)
+
+
+def test_every_dimension_and_notion_has_guidance() -> None:
+    for instrument in (INSTRUMENT, load_instrument("staff-survey")):
+        guidance = load_guidance(instrument)
+        for dimension in instrument.dimensions:
+            entry = guidance.dimensions[dimension.id]
+            assert entry.meaning
+            assert 3 <= len(entry.questions) <= 4
+        for factor in instrument.factors:
+            entry = guidance.notions[factor.id]
+            assert entry.meaning
+            assert 3 <= len(entry.questions) <= 4
+
+
+def test_missing_guidance_names_the_file_and_the_ids() -> None:
+    extra = Dimension(id="resilience", name="Resilience", factor="learning")
+    instrument = INSTRUMENT.model_copy(update={"dimensions": (*INSTRUMENT.dimensions, extra)})
+    with pytest.raises(ValueError, match=r"guidance/learning-survey\.yaml.*resilience"):
+        load_guidance(instrument)

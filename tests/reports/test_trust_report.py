@@ -1,0 +1,347 @@
+"""The trust report: every trust of the Phase One wave builds and renders; the PDF has real
+pages naming the schools; top and bottom schools only where the intervals allow; staff gaps
+hidden for small staff groups; schools hidden for size show the dash."""
+
+from __future__ import annotations
+
+import re
+import shutil
+import subprocess
+from html.parser import HTMLParser
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+import pytest
+
+from learnsurvey.analysis.groups import by_school_attribute, group_summary
+from learnsurvey.instruments import load_instrument
+from learnsurvey.reports import ReportInputs, html_to_pdf, inputs_from_files
+from learnsurvey.reports.format import HIDDEN, signed
+from learnsurvey.reports.trust import TrustReport, TrustReports, render_trust_report
+from learnsurvey.reports.trust_parts import top_bottom
+from learnsurvey.stats.effects import hedges_g
+
+STAFF = load_instrument("staff-survey")
+STAFF_SIZES = (25, 6, 14, 0, 40, 9, 12, 30)
+"""Staff per school of the chosen trust, in name order (cycled): some below the threshold."""
+SMALL_SCHOOL = "Tiny Test School"
+TINY_TRUST = "Tiny Trust"
+"""A trust whose only school has fewer pupils than the threshold."""
+SOLO_TRUST = "Solo Trust"
+"""A trust of one school."""
+
+
+@pytest.fixture(scope="module")
+def reports(phase_one_inputs: ReportInputs) -> TrustReports:
+    return TrustReports(phase_one_inputs)
+
+
+@pytest.fixture(scope="module")
+def trust(reports: TrustReports) -> str:
+    return reports.trusts[0]
+
+
+@pytest.fixture(scope="module")
+def with_staff(
+    phase_one_files: tuple[Path, Path],
+    phase_one_inputs: ReportInputs,
+    trust: str,
+    tmp_path_factory: pytest.TempPathFactory,
+) -> tuple[ReportInputs, dict[str, int]]:
+    """The Phase One wave plus a staff survey for ``trust``'s schools, and a school of
+    five pupils added to the trust. Returns the inputs and the staff per school."""
+    responses, context = phase_one_files
+    folder = tmp_path_factory.mktemp("trust-staff")
+    pupils = pd.read_csv(responses)
+    wave = str(pupils["wave"].iloc[0])
+    tiny = pupils.head(5).assign(school=SMALL_SCHOOL)
+    tinier = pupils.tail(4).assign(school="Tiny Two")
+    pupils_path = folder / "pupils.csv"
+    pd.concat([pupils, tiny, tinier], ignore_index=True).to_csv(pupils_path, index=False)
+    schools = pd.read_csv(context)
+    solo = schools.index[schools["trust"].isna()][0]
+    schools.loc[solo, "trust"] = SOLO_TRUST
+    extra = pd.concat(
+        [
+            schools.head(1).assign(school=SMALL_SCHOOL, trust=trust),
+            schools.head(1).assign(school="Tiny Two", trust=TINY_TRUST),
+        ]
+    )
+    context_path = folder / "schools.csv"
+    pd.concat([schools, extra], ignore_index=True).to_csv(context_path, index=False)
+    keys = phase_one_inputs.trust_schools(trust)
+    sizes = {s: STAFF_SIZES[k % len(STAFF_SIZES)] for k, s in enumerate(keys)}
+    # Enough staff, too few pupils: the pupils' side hides the gap.
+    sizes[SMALL_SCHOOL] = 12
+    rng = np.random.default_rng(3)
+    rows = [
+        {
+            "school": school,
+            "key_stage": "",
+            "gender": "",
+            "wave": wave,
+            **{item.id: int(rng.integers(2, 6)) for item in STAFF.items},
+        }
+        for school, n in sizes.items()
+        for _ in range(n)
+    ]
+    staff_path = folder / "staff.csv"
+    pd.DataFrame(rows).to_csv(staff_path, index=False)
+    inputs = inputs_from_files(
+        pupils_path,
+        load_instrument("learning-survey"),
+        threshold=10,
+        context=context_path,
+        staff=staff_path,
+        staff_instrument=STAFF,
+    )
+    return inputs, sizes
+
+
+class _Tables(HTMLParser):
+    """Each table's caption and the text of its cells, row by row."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.tables: list[tuple[str, list[list[str]]]] = []
+        self._text: list[str] | None = None
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        if tag == "table":
+            self.tables.append(("", []))
+        elif tag == "tr" and self.tables:
+            self.tables[-1][1].append([])
+        if tag in {"caption", "td", "th"}:
+            self._text = []
+
+    def handle_data(self, data: str) -> None:
+        if self._text is not None:
+            self._text.append(data)
+
+    def handle_endtag(self, tag: str) -> None:
+        if self._text is None or tag not in {"caption", "td", "th"}:
+            return
+        text = " ".join("".join(self._text).split())
+        self._text = None
+        rows = self.tables[-1][1]
+        if tag == "caption":
+            self.tables[-1] = (text, rows)
+        elif rows:
+            rows[-1].append(text)
+
+
+def _tables(html: str) -> dict[str, list[list[str]]]:
+    parser = _Tables()
+    parser.feed(html)
+    return dict(parser.tables)
+
+
+def test_every_trust_builds_and_renders(
+    reports: TrustReports, phase_one_inputs: ReportInputs
+) -> None:
+    context = phase_one_inputs.schools
+    expected = sorted({str(t) for t in context["trust"].dropna()})
+    assert reports.trusts == expected
+    for trust in reports.trusts:
+        report = reports.build(trust)
+        html = render_trust_report(report, mode="file")
+        assert report.title == trust
+        assert report.kicker == "The Learning Survey · trust report"
+        assert report.publishable
+        assert "No staff survey was taken in this wave" in html
+        for key in phase_one_inputs.trust_schools(trust):
+            assert phase_one_inputs.school_name(key) in html
+        assert html.count('<figure class="chart"') >= 3
+        assert "assets/vega.js" in html
+
+
+def test_unknown_trust_is_refused(reports: TrustReports) -> None:
+    with pytest.raises(ValueError, match="no trust"):
+        reports.build("No Such Trust")
+
+
+@pytest.mark.skipif(shutil.which("pdftotext") is None, reason="needs poppler-utils")
+# WeasyPrint warns on import when the system's HarfBuzz lacks the subset library.
+@pytest.mark.filterwarnings("ignore:HarfBuzz-Subset:DeprecationWarning")
+def test_pdf_has_pages_naming_every_school(
+    reports: TrustReports, trust: str, tmp_path: Path
+) -> None:
+    report = reports.build(trust)
+    pdf = tmp_path / "trust.pdf"
+    pdf.write_bytes(html_to_pdf(render_trust_report(report, mode="pdf")))
+    info = subprocess.run(["pdfinfo", str(pdf)], capture_output=True, text=True, check=True)
+    pages = int(re.search(r"Pages:\s+(\d+)", info.stdout).group(1))  # type: ignore[union-attr]
+    assert pages >= 6
+    text = subprocess.run(
+        ["pdftotext", str(pdf), "-"], capture_output=True, text=True, check=True
+    ).stdout
+    flat = " ".join(text.split())
+    assert trust in flat
+    for name in report.schools:
+        assert name in flat
+    subprocess.run(
+        ["pdftoppm", "-r", "30", "-png", "-f", "3", "-l", "3", str(pdf), str(tmp_path / "p")],
+        check=True,
+    )
+    assert list(tmp_path.glob("p*.png"))
+
+
+def test_top_and_bottom_only_where_the_intervals_allow(reports: TrustReports) -> None:
+    named = unnamed = 0
+    for trust in reports.trusts:
+        report = reports.build(trust)
+        rows = reports.school_rows(trust)
+        dims = rows[(rows["kind"] == "dimension") & ~rows["suppressed"]]
+        for item, dim in zip(report.top_bottom, reports.inputs.instrument.dimensions, strict=True):
+            part = dims[dims["score"] == dim.id].sort_values("shrunken_mean")
+            lowest, highest = part.iloc[0], part.iloc[-1]
+            apart = highest["shrunken_ci_low"] > lowest["shrunken_ci_high"]
+            assert item.apart == apart
+            if apart:
+                named += 1
+                assert item.top == reports.inputs.school_name(highest["school"])
+                assert item.bottom == reports.inputs.school_name(lowest["school"])
+            else:
+                unnamed += 1
+                assert item.top is None
+                assert item.bottom is None
+    assert named > 0  # the Phase One schools differ enough for some to be told apart
+
+
+def test_overlapping_intervals_name_no_school() -> None:
+    inst = load_instrument("learning-survey")
+    dim = inst.dimension_ids[0]
+    frame = pd.DataFrame(
+        {
+            "school": ["a", "b", "c"],
+            "score": dim,
+            "suppressed": False,
+            "shrunken_mean": [3.0, 3.2, 3.1],
+            "shrunken_ci_low": [2.8, 3.05, 2.9],
+            "shrunken_ci_high": [3.2, 3.35, 3.3],
+        }
+    )
+    names = {"a": "A", "b": "B", "c": "C"}
+    labels = {d.id: d.name for d in inst.dimensions}
+    first = top_bottom(frame, names, labels, inst)[0]
+    assert not first.apart
+    assert first.top is None
+    apart = frame.assign(shrunken_ci_low=[2.8, 3.21, 2.9])
+    second = top_bottom(apart, names, labels, inst)[0]
+    assert second.apart
+    assert (second.top, second.bottom) == ("B", "A")
+
+
+def _staff_report(with_staff: tuple[ReportInputs, dict[str, int]], trust: str) -> TrustReport:
+    inputs, _ = with_staff
+    return TrustReports(inputs).build(trust)
+
+
+def test_staff_gaps_hide_small_staff_groups(
+    with_staff: tuple[ReportInputs, dict[str, int]], trust: str
+) -> None:
+    inputs, sizes = with_staff
+    report = _staff_report(with_staff, trust)
+    html = render_trust_report(report, mode="file")
+    assert report.staff is not None
+    assert report.staff.chart is not None
+    tables = _tables(html)
+    threshold = inputs.threshold
+    small = [s for s, n in sizes.items() if 0 < n < threshold]
+    assert small
+    mentioned = html.split("Staff figures are not shown for")[1].split("</p>")[0]
+    assert SMALL_SCHOOL in mentioned
+    for key in small:
+        name = inputs.school_name(key)
+        assert f"{name}: staff and pupils" not in tables
+        assert name in mentioned
+    shown = [t for t in report.staff.school_tables if t.rows]
+    assert shown
+    assert all(
+        row[3] == HIDDEN or int(row[3].replace(",", "")) >= threshold
+        for t in shown
+        for row in t.rows
+    )
+    for caption, rows in tables.items():
+        if "staff" not in caption.lower():
+            continue
+        staff_column = rows[0].index("Staff")
+        for row in rows[1:]:
+            cell = row[staff_column].replace(",", "")
+            assert cell == HIDDEN or int(cell) >= threshold, caption
+    for key in (s for s, n in sizes.items() if n == 0):
+        assert inputs.school_name(key) in html.split("No staff answered in:")[1]
+
+
+def test_a_small_school_shows_the_dash_and_hides_a_complement(
+    with_staff: tuple[ReportInputs, dict[str, int]], trust: str
+) -> None:
+    report = _staff_report(with_staff, trust)
+    assert SMALL_SCHOOL in report.schools
+    grid = report.heatmap.table if report.heatmap else None
+    assert grid is not None
+    row = next(r for r in grid.rows if r[0] == SMALL_SCHOOL)
+    assert row[1:] == [HIDDEN] * (len(row) - 1)
+    # The trust's schools partition the trust's total: a second school is hidden with it.
+    assert report.n_schools_hidden >= 2
+    html = render_trust_report(report, mode="file")
+    grid_rows = _tables(html)[grid.caption]
+    shown = next(r for r in grid_rows if r[0] == SMALL_SCHOOL)
+    assert set(shown[1:]) == {HIDDEN}
+    assert "A dash marks a figure that is not shown" in html
+
+
+def test_a_trust_too_small_to_show_still_renders(
+    with_staff: tuple[ReportInputs, dict[str, int]],
+) -> None:
+    inputs, _ = with_staff
+    reports = TrustReports(inputs)
+    assert TINY_TRUST in reports.trusts
+    report = reports.build(TINY_TRUST)
+    assert not report.publishable
+    assert report.n_pupils == HIDDEN
+    assert report.headline == []
+    html = render_trust_report(report, mode="web")
+    assert "fewer than 10 pupils with responses" in html
+    tables = _tables(html)
+    for rows in tables.values():
+        for row in rows[1:]:
+            assert not any(re.fullmatch(r"[0-9]", cell) for cell in row), row
+    assert report.heatmap is not None
+    for row in tables[report.heatmap.table.caption][1:]:
+        assert set(row[1:]) == {HIDDEN}
+    for row in tables[report.benchmark.caption][1:]:
+        assert row[1] == HIDDEN
+    pdf_html = render_trust_report(report, mode="pdf")
+    assert "<script" not in pdf_html
+
+
+def test_a_trust_of_one_school_renders(with_staff: tuple[ReportInputs, dict[str, int]]) -> None:
+    inputs, _ = with_staff
+    report = TrustReports(inputs).build(SOLO_TRUST)
+    assert report.n_schools == 1
+    assert all(not t.apart and t.top is None for t in report.top_bottom)
+    html = render_trust_report(report, mode="file")
+    assert "Too few schools shown to compare" in html
+
+
+def test_the_trust_is_compared_with_the_other_schools(
+    reports: TrustReports, trust: str, phase_one_inputs: ReportInputs
+) -> None:
+    """The rest of the wave, found by subtracting sums, equals grouping its pupils directly."""
+    keys = set(phase_one_inputs.trust_schools(trust))
+    side: dict[str, str | None] = {
+        s: "trust" if s in keys else "rest" for s in phase_one_inputs.current.item_schools
+    }
+    stats = by_school_attribute(phase_one_inputs.current.stats, "side", side)
+    direct = group_summary(stats, ["side"])
+    report = reports.build(trust)
+    labels = {d.id: d.name for d in phase_one_inputs.instrument.dimensions}
+    rows = {r[0]: r for r in report.benchmark.rows}
+    for dim, name in labels.items():
+        rest = direct[(direct["side"] == "rest") & (direct["dimension"] == dim)].iloc[0]
+        ours = direct[(direct["side"] == "trust") & (direct["dimension"] == dim)].iloc[0]
+        g = hedges_g(ours["n"], ours["mean"], ours["sd"], rest["n"], rest["mean"], rest["sd"])
+        assert rows[name][5] == f"{rest['mean']:.2f}"
+        assert rows[name][6] == signed(g["hedges_g"].iloc[0])
