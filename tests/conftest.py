@@ -2,11 +2,16 @@
 
 from __future__ import annotations
 
+import os
 from typing import Any
 
 import pytest
 
 from personas import World, make_world
+
+# Every chart a report draws in the tests is checked against the Vega-Lite schema (in use the
+# check is skipped: it costs as much as drawing the chart).
+os.environ["LEARNSURVEY_VALIDATE_CHARTS"] = "1"
 
 
 @pytest.fixture(autouse=True)

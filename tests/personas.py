@@ -13,15 +13,19 @@ Everyone's password is ``PASSWORD``. The wave is open (started a week ago, close
 
 from __future__ import annotations
 
+import uuid
 from dataclasses import dataclass
 from datetime import timedelta
 
+import pandas as pd
+from django.test import Client
 from django.utils import timezone
 
 from learnsurvey.instruments import load_instrument
+from learnsurvey.synth import ResponseModel, load_params
 from learnsurvey.web.accounts.models import Role, User
 from learnsurvey.web.schools.models import School, Trust
-from learnsurvey.web.waves.models import AccessCode, Participation, Wave
+from learnsurvey.web.waves.models import AccessCode, Participation, Response, Wave
 
 PASSWORD = "correct horse battery staple"
 
@@ -45,6 +49,62 @@ class World:
     dev: User
     aspen_code: AccessCode
     cedar_code: AccessCode
+
+
+ASPEN_ACCESS: list[tuple[str, int]] = [
+    ("alice", 200),
+    ("tess", 200),
+    ("sam", 200),
+    ("tom", 200),
+    ("rita", 404),
+    ("bob", 404),
+    ("sara", 404),
+    ("dev", 404),
+]
+"""Each persona with the status of a page about Aspen: 200 for the admin, Aspen's trust
+leader and its staff, 404 (which says nothing of whether it exists) for everyone else."""
+
+
+def add_responses(wave: Wave, school: School, n: int, *, seed: int = 1) -> list[str]:
+    """``n`` synthetic pupils of ``school`` stored as the browser would store them."""
+    inst = wave.instrument()
+    table = next(ResponseModel(inst, load_params("phase-one")).tables(n, 1, seed))
+    frame = table.to_pandas()
+    hour = timezone.now().replace(minute=0, second=0, microsecond=0)
+    rows = []
+    for _, r in frame.iterrows():
+        answers = "".join("-" if pd.isna(r[i]) else str(int(r[i])) for i in inst.item_ids)
+        rows.append(
+            Response(
+                wave=wave,
+                school=school,
+                key_stage=r["key_stage"],
+                gender=r["gender"],
+                answers=answers,
+                submitted_hour=hour,
+                idempotency_key=uuid.uuid4(),
+            )
+        )
+    Response.objects.bulk_create(rows)
+    return [row.answers for row in rows]
+
+
+def answer(world: World, *, cedar: int = 20) -> World:
+    """The world with answers: Aspen 40 pupils, Birch 35, Cedar ``cedar``, Dale 6 (too few
+    for its figures to be shown)."""
+    add_responses(world.wave, world.aspen, 40, seed=1)
+    add_responses(world.wave, world.birch, 35, seed=2)
+    add_responses(world.wave, world.cedar, cedar, seed=3)
+    add_responses(world.wave, world.dale, 6, seed=4)
+    return world
+
+
+def logged_in(user: User | None) -> Client:
+    """A test client logged in as ``user`` (anonymous when None)."""
+    client = Client()
+    if user is not None:
+        client.force_login(user)
+    return client
 
 
 def _user(username: str, role: str, **scope: object) -> User:

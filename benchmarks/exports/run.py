@@ -18,8 +18,6 @@ from __future__ import annotations
 import argparse
 import json
 import resource
-import shlex
-import shutil
 import subprocess
 import sys
 import tempfile
@@ -36,15 +34,13 @@ BENCH_DIR = EXPORTS_DIR.parent
 REPO = BENCH_DIR.parent
 sys.path[:0] = [str(BENCH_DIR / "web"), str(BENCH_DIR)]
 
-from lsbench.docsections import splice_section  # noqa: E402
-from lsbench.machine import git_revision, load_average, machine_facts, package_versions  # noqa: E402
+from lsbench.docsections import write_section  # noqa: E402
+from lsbench.machine import load_average, run_facts  # noqa: E402
 from lsbench.progress import Steps  # noqa: E402
 from webstack import (  # noqa: E402
     Stack,
-    configure,
-    create_postgres_database,
-    drop_postgres_database,
-    postgres_available,
+    fresh_database_url,
+    migrated,
 )
 
 MARKER = "<!-- export benchmarks: written by benchmarks/exports/run.py -->"
@@ -141,73 +137,48 @@ def main(argv: Sequence[str] | None = None) -> int:
     started = datetime.now(UTC)
     load_before = load_average()
     work = Path(tempfile.mkdtemp(prefix="learnsurvey-exportbench-"))
-    if args.database == "postgres":
-        if not postgres_available():
-            console.print("PostgreSQL is not answering on 127.0.0.1:5432 (user postgres).")
-            return 2
-        url = create_postgres_database(args.db_name)
-    else:
-        url = f"sqlite:///{work / 'learnsurvey.sqlite3'}"
+    url = fresh_database_url(args.database, args.db_name, work)
+    if url is None:
+        console.print("PostgreSQL is not answering on 127.0.0.1:5432 (user postgres).")
+        return 2
     stack = Stack(args.database, url, "", work)
     runs: list[Export] = []
     database = "SQLite"
-    try:
-        configure(stack)
-        import django
-
-        django.setup()
-        from django.core.management import call_command
-
-        with Steps(console) as steps:
-            with steps.spinner("Migrating a fresh database"):
-                call_command("migrate", verbosity=0, interactive=False)
-            database = _database_name(args.database)
-            for k, n in enumerate(args.sizes):
-                # A seed per wave: the generator's idempotency keys must not repeat.
-                wave_id = _load(n, args.seed + k, steps)
-                for fmt in args.formats:
-                    if fmt == "xlsx" and n > args.xlsx_up_to:
-                        steps.note(f"  {n:,}: XLSX skipped (--xlsx-up-to {args.xlsx_up_to:,})")
-                        continue
-                    with steps.spinner(f"Exporting {n:,} responses as {fmt.upper()}"):
-                        run = _export(stack, n, wave_id, fmt, work)
-                    runs.append(run)
-                    steps.note(
-                        f"  {n:,} as {fmt}: {run.seconds:.1f} s, peak {run.peak_mib:.0f} MiB "
-                        f"({run.rows:,} rows, {run.bytes / MIB:.0f} MiB)"
-                    )
-    finally:
-        from django.db import connections
-
-        connections.close_all()
-        if args.database == "postgres":
-            drop_postgres_database(args.db_name)
-        shutil.rmtree(work, ignore_errors=True)
-    finished = datetime.now(UTC)
-    argv_text = sys.argv[1:] if argv is None else list(argv)
-    section = render_section(
-        command=shlex.join([".venv/bin/python", "benchmarks/exports/run.py", *argv_text]),
+    with migrated(stack, args.db_name, console) as steps:
+        database = _database_name(args.database)
+        for k, n in enumerate(args.sizes):
+            # A seed per wave: the generator's idempotency keys must not repeat.
+            wave_id = _load(n, args.seed + k, steps)
+            for fmt in args.formats:
+                if fmt == "xlsx" and n > args.xlsx_up_to:
+                    steps.note(f"  {n:,}: XLSX skipped (--xlsx-up-to {args.xlsx_up_to:,})")
+                    continue
+                with steps.spinner(f"Exporting {n:,} responses as {fmt.upper()}"):
+                    run = _export(stack, n, wave_id, fmt, work)
+                runs.append(run)
+                steps.note(
+                    f"  {n:,} as {fmt}: {run.seconds:.1f} s, peak {run.peak_mib:.0f} MiB "
+                    f"({run.rows:,} rows, {run.bytes / MIB:.0f} MiB)"
+                )
+    facts = run_facts(
+        "benchmarks/exports/run.py",
+        argv,
         started=started,
-        minutes=(finished - started).total_seconds() / 60,
-        database=database,
-        runs=runs,
-        machine={
-            **machine_facts(),
-            **package_versions("Django", "psycopg", "openpyxl"),
-            "Load average before / after (1, 5, 15 min)": f"{load_before}; {load_average()}",
-        },
-        revision=git_revision(REPO),
+        load_before=load_before,
+        packages=("Django", "psycopg", "openpyxl"),
+        repo=REPO,
     )
-    args.results_dir.mkdir(parents=True, exist_ok=True)
-    stamped = args.results_dir / f"export-benchmarks-{started:%Y%m%d-%H%M%S}.md"
-    stamped.write_text(section)
-    console.print(f"Report written to {stamped}")
-    if args.full:
-        old = args.doc.read_text() if args.doc.exists() else ""
-        args.doc.write_text(splice_section(old, MARKER, section))
-        console.print(f"Full run: the export section of {args.doc} rewritten.")
-    else:
-        console.print(f"Partial run: {args.doc} left as it was.")
+    section = render_section(database=database, runs=runs, **facts)
+    write_section(
+        section,
+        marker=MARKER,
+        name="export",
+        started=started,
+        results_dir=args.results_dir,
+        doc=args.doc,
+        full=args.full,
+        say=console.print,
+    )
     return 0
 
 

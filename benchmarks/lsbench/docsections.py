@@ -6,8 +6,11 @@ other run owns the text from its own marker up to the next marker (or the end)."
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
+from datetime import datetime
+from pathlib import Path
 
-__all__ = ["MARKER_PATTERN", "splice_section"]
+__all__ = ["MARKER_PATTERN", "splice_section", "write_section"]
 
 MARKER_PATTERN = re.compile(r"<!-- [a-z]+ benchmarks: written by [^ ]+ -->")
 
@@ -24,3 +27,29 @@ def splice_section(doc: str, marker: str, section: str) -> str:
     following = MARKER_PATTERN.search(rest)
     tail = rest[following.start() :] if following else ""
     return head + body + ("\n" + tail if tail else "")
+
+
+def write_section(
+    section: str,
+    *,
+    marker: str,
+    name: str,
+    started: datetime,
+    results_dir: Path,
+    doc: Path,
+    full: bool,
+    say: Callable[[str], None],
+) -> None:
+    """Keep a run's ``section`` as ``results_dir/<name>-benchmarks-<when>.md``; a full run
+    also replaces its section (from ``marker``) of ``doc``, a partial one leaves ``doc``
+    alone. ``say`` tells the user what was written."""
+    results_dir.mkdir(parents=True, exist_ok=True)
+    stamped = results_dir / f"{name}-benchmarks-{started:%Y%m%d-%H%M%S}.md"
+    stamped.write_text(section)
+    say(f"Report written to {stamped}")
+    if full:
+        old = doc.read_text() if doc.exists() else ""
+        doc.write_text(splice_section(old, marker, section))
+        say(f"Full run: the {name} section of {doc} rewritten.")
+    else:
+        say(f"Partial run: {doc} left as it was.")

@@ -4,11 +4,16 @@ from __future__ import annotations
 
 import os
 import platform
+import shlex
 import subprocess
+import sys
+from collections.abc import Sequence
+from datetime import UTC, datetime
 from importlib import metadata
 from pathlib import Path
+from typing import Any
 
-__all__ = ["git_revision", "load_average", "machine_facts"]
+__all__ = ["git_revision", "load_average", "machine_facts", "run_facts"]
 
 PYTHON_PACKAGES = ("learnsurvey", "numpy", "scipy", "pandas", "pyarrow", "pingouin")
 
@@ -75,3 +80,30 @@ def _memory() -> str:
     except OSError:
         pass
     return "unknown"
+
+
+def run_facts(
+    script: str,
+    argv: Sequence[str] | None,
+    *,
+    started: datetime,
+    load_before: str,
+    packages: Sequence[str],
+    repo: Path,
+) -> dict[str, Any]:
+    """What every benchmark section says about its run, as keyword arguments of its
+    ``render_section``: the command (``script`` with ``argv``, or this process's own
+    arguments), start, minutes until now, the machine with the versions of ``packages`` and
+    the load average before and now, and the revision of ``repo``."""
+    arguments = sys.argv[1:] if argv is None else list(argv)
+    return {
+        "command": shlex.join([".venv/bin/python", script, *arguments]),
+        "started": started,
+        "minutes": (datetime.now(UTC) - started).total_seconds() / 60,
+        "machine": {
+            **machine_facts(),
+            **package_versions(*packages),
+            "Load average before / after (1, 5, 15 min)": f"{load_before}; {load_average()}",
+        },
+        "revision": git_revision(repo),
+    }

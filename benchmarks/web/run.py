@@ -18,8 +18,6 @@ import http.client
 import json
 import os
 import resource
-import shlex
-import shutil
 import subprocess
 import sys
 import tempfile
@@ -38,23 +36,22 @@ BENCH_DIR = WEB_DIR.parent
 REPO = BENCH_DIR.parent
 sys.path[:0] = [str(WEB_DIR), str(BENCH_DIR)]
 
-from lsbench.machine import git_revision, load_average, machine_facts, package_versions  # noqa: E402
+from lsbench.docsections import write_section  # noqa: E402
+from lsbench.machine import load_average, run_facts  # noqa: E402
 from lsbench.progress import Steps  # noqa: E402
 from webreport import (  # noqa: E402
+    MARKER,
     DashboardRun,
     SubmissionRun,
     dashboard_lines,
     render_section,
-    splice,
     submission_lines,
 )
 from webstack import (  # noqa: E402
     ServerConfig,
     Stack,
-    configure,
-    create_postgres_database,
-    drop_postgres_database,
-    postgres_available,
+    fresh_database_url,
+    migrated,
     serve,
 )
 
@@ -101,55 +98,39 @@ def main(argv: Sequence[str] | None = None) -> int:
     load_before = load_average()
     work = Path(tempfile.mkdtemp(prefix="learnsurvey-webbench-"))
     logs = args.results_dir / "logs"
-    if args.database == "postgres":
-        if not postgres_available():
-            console.print("PostgreSQL is not answering on 127.0.0.1:5432 (user postgres).")
-            return 2
-        url = create_postgres_database(args.db_name)
-    else:
-        url = f"sqlite:///{work / 'learnsurvey.sqlite3'}"
+    url = fresh_database_url(args.database, args.db_name, work)
+    if url is None:
+        console.print("PostgreSQL is not answering on 127.0.0.1:5432 (user postgres).")
+        return 2
     stack = Stack(args.database, url, args.redis_url, work)
     config = ServerConfig(args.worker_class, args.workers, args.threads)
     submissions: SubmissionRun | None = None
     dashboard: DashboardRun | None = None
-    try:
-        configure(stack)
-        import django
-
-        django.setup()
-        from django.core.management import call_command
-
-        with Steps(console) as steps:
-            with steps.spinner("Migrating a fresh database"):
-                call_command("migrate", verbosity=0, interactive=False)
-            if args.only in ("both", "submissions"):
-                submissions = bench_submissions(args, stack, config, steps, work, logs)
-            if args.only in ("both", "dashboard"):
-                dashboard = bench_dashboard(args, stack, config, steps, logs)
-    finally:
-        from django.db import connections
-
-        connections.close_all()
-        if args.database == "postgres":
-            drop_postgres_database(args.db_name)
-        shutil.rmtree(work, ignore_errors=True)
-    finished = datetime.now(UTC)
-    argv_text = sys.argv[1:] if argv is None else list(argv)
-    section = render_section(
-        command=shlex.join([".venv/bin/python", "benchmarks/web/run.py", *argv_text]),
+    with migrated(stack, args.db_name, console) as steps:
+        if args.only in ("both", "submissions"):
+            submissions = bench_submissions(args, stack, config, steps, work, logs)
+        if args.only in ("both", "dashboard"):
+            dashboard = bench_dashboard(args, stack, config, steps, logs)
+    facts = run_facts(
+        "benchmarks/web/run.py",
+        argv,
         started=started,
-        minutes=(finished - started).total_seconds() / 60,
-        submissions=submissions,
-        dashboard=dashboard,
-        machine={
-            **machine_facts(),
-            **package_versions("Django", "granian", "gunicorn", "psycopg", "redis", "locust"),
-            "Load average before / after (1, 5, 15 min)": f"{load_before}; {load_average()}",
-        },
-        revision=git_revision(REPO),
+        load_before=load_before,
+        packages=("Django", "granian", "gunicorn", "psycopg", "redis", "locust"),
+        repo=REPO,
     )
+    section = render_section(submissions=submissions, dashboard=dashboard, **facts)
     print_tables(Console() if sys.stdout.isatty() else Console(width=200), submissions, dashboard)
-    write_reports(console, section, started, args)
+    write_section(
+        section,
+        marker=MARKER,
+        name="web",
+        started=started,
+        results_dir=args.results_dir,
+        doc=args.doc,
+        full=args.full,
+        say=console.print,
+    )
     return 0
 
 
@@ -346,21 +327,6 @@ def print_tables(
         for row in rows:
             table.add_row(*row)
         console.print(table)
-
-
-def write_reports(
-    console: Console, section: str, started: datetime, args: argparse.Namespace
-) -> None:
-    args.results_dir.mkdir(parents=True, exist_ok=True)
-    stamped = args.results_dir / f"web-benchmarks-{started:%Y%m%d-%H%M%S}.md"
-    stamped.write_text(section)
-    console.print(f"Report written to {stamped}")
-    if args.full:
-        old = args.doc.read_text() if args.doc.exists() else ""
-        args.doc.write_text(splice(old, section))
-        console.print(f"Full run: the web section of {args.doc} rewritten.")
-    else:
-        console.print(f"Partial run: {args.doc} left as it was.")
 
 
 if __name__ == "__main__":

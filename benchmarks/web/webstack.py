@@ -8,6 +8,7 @@ to count what was stored), so ``configure`` must run before Django is set up.
 from __future__ import annotations
 
 import os
+import shutil
 import socket
 import subprocess
 import sys
@@ -18,6 +19,9 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
+
+from lsbench.progress import Steps
+from rich.console import Console
 
 REPO = Path(__file__).resolve().parents[2]
 POSTGRES_ADMIN_URL = "postgres://postgres@127.0.0.1:5432/postgres"
@@ -91,6 +95,41 @@ def drop_postgres_database(name: str, admin_url: str = POSTGRES_ADMIN_URL) -> No
         conn.execute(
             sql.SQL("DROP DATABASE IF EXISTS {} WITH (FORCE)").format(sql.Identifier(name))
         )
+
+
+def fresh_database_url(database: str, db_name: str, work: Path) -> str | None:
+    """A fresh, empty database for one run: PostgreSQL database ``db_name`` (``database``
+    ``postgres``) or a SQLite file in ``work``; None when PostgreSQL is not answering."""
+    if database == "postgres":
+        if not postgres_available():
+            return None
+        return create_postgres_database(db_name)
+    return f"sqlite:///{work / 'learnsurvey.sqlite3'}"
+
+
+@contextmanager
+def migrated(stack: Stack, db_name: str, console: Console) -> Iterator[Steps]:
+    """Django set up in this process on the stack's database, migrated, and the steps to
+    report progress on; on the way out (also after a failure) the connections are closed,
+    the PostgreSQL database ``db_name`` dropped and the stack's data folder removed."""
+    try:
+        configure(stack)
+        import django
+
+        django.setup()
+        from django.core.management import call_command
+
+        with Steps(console) as steps:
+            with steps.spinner("Migrating a fresh database"):
+                call_command("migrate", verbosity=0, interactive=False)
+            yield steps
+    finally:
+        from django.db import connections
+
+        connections.close_all()
+        if stack.database == "postgres":
+            drop_postgres_database(db_name)
+        shutil.rmtree(stack.data_dir, ignore_errors=True)
 
 
 def free_port() -> int:

@@ -16,7 +16,6 @@ from learnsurvey.analysis.benchmarks import (
     similar_benchmarks,
     similar_schools,
     wave_change,
-    welch_interval,
 )
 from learnsurvey.analysis.scoring import ScoreLayout, reverse_codes, score_answers
 from learnsurvey.analysis.statistics import WaveStatistics
@@ -53,14 +52,7 @@ def stats(wave_file: Path) -> WaveStatistics:
 @pytest.fixture(scope="module")
 def pupils(wave_file: Path) -> pd.DataFrame:
     """One row per pupil: school and every score."""
-    frame = pd.read_parquet(wave_file)
-    answers = frame[INSTRUMENT.item_ids].to_numpy(dtype=float, na_value=np.nan)
-    codes = np.where(np.isnan(answers), -1, answers - INSTRUMENT.scale.min).astype(np.int8)
-    scores = score_answers(reverse_codes(codes, LAYOUT), LAYOUT)
-    out = frame[["school"]].copy()
-    for j, (kind, name) in enumerate(zip(LAYOUT.kinds, LAYOUT.ids, strict=True)):
-        out[f"{kind}:{name}"] = scores[:, j]
-    return out
+    return _scores(pd.read_parquet(wave_file))
 
 
 def _groups(pupils: pd.DataFrame, sizes: list[int]) -> dict[str, str | None]:
@@ -142,24 +134,8 @@ def test_it_hides_a_benchmark_of_other_schools_with_too_few_pupils(
     assert table[["mean", "hedges_g", "n"]].isna().all().all()
 
 
-def test_it_gives_the_welch_interval_as_scipy_does() -> None:
-    rng = np.random.default_rng(3)
-    a, b = rng.normal(3.4, 0.8, 40), rng.normal(3.1, 1.3, 25)
-    diff, low, high = welch_interval(
-        np.array([40.0]),
-        np.array([a.mean()]),
-        np.array([a.std(ddof=1)]),
-        np.array([25.0]),
-        np.array([b.mean()]),
-        np.array([b.std(ddof=1)]),
-    )
-    expected = sps.ttest_ind(a, b, equal_var=False).confidence_interval(0.95)
-    assert diff[0] == pytest.approx(a.mean() - b.mean())
-    assert low[0] == pytest.approx(expected.low)
-    assert high[0] == pytest.approx(expected.high)
-
-
 def _scores(frame: pd.DataFrame) -> pd.DataFrame:
+    """One row per pupil of ``frame``: school and every score."""
     answers = frame[INSTRUMENT.item_ids].to_numpy(dtype=float, na_value=np.nan)
     codes = np.where(np.isnan(answers), -1, answers - INSTRUMENT.scale.min).astype(np.int8)
     scores = score_answers(reverse_codes(codes, LAYOUT), LAYOUT)

@@ -11,7 +11,7 @@ from scipy import special, stats
 
 from learnsurvey.analysis import WaveStatistics, wave_statistics
 from learnsurvey.analysis.groups import by_school_attribute
-from learnsurvey.analysis.staff import staff_pupil_gaps, welch_interval
+from learnsurvey.analysis.staff import staff_pupil_gaps
 from learnsurvey.instruments import Instrument, load_instrument
 from learnsurvey.io import read_responses
 
@@ -146,22 +146,6 @@ def test_it_groups_by_trust_and_by_the_whole_wave(tmp_path: Path, rng: np.random
     assert len(whole) == len(PUPILS.dimensions)
     everyone = np.array([v for vs in staff_values.values() for v in vs], dtype=float)
     assert whole["staff_mean"].iloc[0] == pytest.approx(everyone.mean())
-
-
-def test_welch_interval_needs_two_in_each_group() -> None:
-    one = np.array([1.0, 5.0])
-    diff, low, high = welch_interval(
-        one,
-        np.array([3.0, 3.0]),
-        np.array([0.0, 1.0]),
-        np.array([8.0, 8.0]),
-        np.array([2.0, 2.0]),
-        np.array([1.0, 1.0]),
-    )
-    assert np.isnan(diff[0])
-    assert np.isnan(low[0])
-    assert diff[1] == pytest.approx(1.0)
-    assert low[1] < 1.0 < high[1]
 
 
 def test_a_school_with_no_staff_hides_no_other(tmp_path: Path, rng: np.random.Generator) -> None:

@@ -20,6 +20,8 @@ os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
 
 from playwright.sync_api import Browser, Page, sync_playwright
 
+from personas import PASSWORD
+
 ROOT = Path(__file__).resolve().parents[2]
 CHROMIUM = Path(os.environ.get("LEARNSURVEY_CHROMIUM", "/usr/bin/chromium"))
 AXE_JS = Path(os.environ.get("AXE_CORE_JS", ROOT / ".venv/node_modules/axe-core/axe.min.js"))
@@ -89,3 +91,11 @@ def describe(violations: list[dict[str, Any]]) -> str:
         ],
         indent=1,
     )
+
+
+def sign_in(page: Page, base: str, username: str) -> None:
+    """Sign in through the login page as a persona (every persona has the same password)."""
+    page.goto(base + "/accounts/login/")
+    page.get_by_label("Username").fill(username)
+    page.get_by_label("Password").fill(PASSWORD)
+    page.get_by_role("button", name="Sign in").click()

@@ -3,61 +3,30 @@
 from __future__ import annotations
 
 import re
-import uuid
 from typing import Any
 
-import pandas as pd
 import pytest
-from django.utils import timezone
 from playwright.sync_api import Page, expect
 
-from conftest import axe_violations, describe
-from learnsurvey.synth import ResponseModel, load_params
-from learnsurvey.web.schools.models import School
-from learnsurvey.web.waves.models import Response, Wave
-from personas import PASSWORD, World
+from conftest import axe_violations, describe, sign_in
+from personas import World, add_responses
 
 pytestmark = pytest.mark.e2e
 
 
-def _add_responses(wave: Wave, school: School, n: int, seed: int) -> None:
-    inst = wave.instrument()
-    frame = next(ResponseModel(inst, load_params("phase-one")).tables(n, 1, seed)).to_pandas()
-    hour = timezone.now().replace(minute=0, second=0, microsecond=0)
-    Response.objects.bulk_create(
-        Response(
-            wave=wave,
-            school=school,
-            key_stage=r["key_stage"],
-            gender=r["gender"],
-            answers="".join("-" if pd.isna(r[i]) else str(int(r[i])) for i in inst.item_ids),
-            submitted_hour=hour,
-            idempotency_key=uuid.uuid4(),
-        )
-        for _, r in frame.iterrows()
-    )
-
-
 @pytest.fixture
 def answered(live_world: World) -> World:
-    _add_responses(live_world.wave, live_world.aspen, 60, seed=1)
-    _add_responses(live_world.wave, live_world.birch, 45, seed=2)
-    _add_responses(live_world.wave, live_world.cedar, 30, seed=3)
+    add_responses(live_world.wave, live_world.aspen, 60, seed=1)
+    add_responses(live_world.wave, live_world.birch, 45, seed=2)
+    add_responses(live_world.wave, live_world.cedar, 30, seed=3)
     return live_world
-
-
-def _sign_in(page: Page, base: str, username: str) -> None:
-    page.goto(base + "/accounts/login/")
-    page.get_by_label("Username").fill(username)
-    page.get_by_label("Password").fill(PASSWORD)
-    page.get_by_role("button", name="Sign in").click()
 
 
 def test_it_lets_a_school_leader_read_the_school_dashboard(
     desktop: Page, live_server: Any, answered: World
 ) -> None:
     page = desktop
-    _sign_in(page, live_server.url, "sam")
+    sign_in(page, live_server.url, "sam")
     expect(page.get_by_role("heading", name="Dashboards", level=1)).to_be_visible()
     page.get_by_role("link", name="Aspen Primary").click()
     expect(page.get_by_role("heading", name="Aspen Primary", level=1)).to_be_visible()
@@ -79,7 +48,7 @@ def test_it_lets_a_trust_leader_compare_the_schools_accessibly(
     desktop: Page, live_server: Any, answered: World
 ) -> None:
     page = desktop
-    _sign_in(page, live_server.url, "tess")
+    sign_in(page, live_server.url, "tess")
     page.get_by_role("link", name="Northern Lights Trust").click()
     heatmap = page.get_by_role("table", name="Estimated mean by school and dimension")
     expect(heatmap.get_by_role("link", name="Aspen Primary")).to_be_visible()

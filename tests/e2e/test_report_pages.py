@@ -3,58 +3,27 @@ browser; axe-core checks both pages for WCAG 2.2 A/AA."""
 
 from __future__ import annotations
 
-import uuid
 from typing import Any
 
-import pandas as pd
 import pytest
-from django.utils import timezone
 from playwright.sync_api import Page, expect
 
-from conftest import axe_violations, describe
-from learnsurvey.synth import ResponseModel, load_params
+from conftest import axe_violations, describe, sign_in
 from learnsurvey.web.reports import prepared
-from learnsurvey.web.schools.models import School
-from learnsurvey.web.waves.models import Response, Wave
-from personas import PASSWORD, World
+from personas import World, add_responses
 
 pytestmark = pytest.mark.e2e
-
-
-def _add_responses(wave: Wave, school: School, n: int, seed: int) -> None:
-    inst = wave.instrument()
-    frame = next(ResponseModel(inst, load_params("phase-one")).tables(n, 1, seed)).to_pandas()
-    hour = timezone.now().replace(minute=0, second=0, microsecond=0)
-    Response.objects.bulk_create(
-        Response(
-            wave=wave,
-            school=school,
-            key_stage=r["key_stage"],
-            gender=r["gender"],
-            answers="".join("-" if pd.isna(r[i]) else str(int(r[i])) for i in inst.item_ids),
-            submitted_hour=hour,
-            idempotency_key=uuid.uuid4(),
-        )
-        for _, r in frame.iterrows()
-    )
 
 
 @pytest.fixture
 def answered(live_world: World, settings: Any, tmp_path: Any) -> World:
     settings.DATA_DIR = tmp_path
     prepared.clear()
-    _add_responses(live_world.wave, live_world.aspen, 60, seed=1)
-    _add_responses(live_world.wave, live_world.birch, 45, seed=2)
-    _add_responses(live_world.wave, live_world.cedar, 30, seed=3)
-    _add_responses(live_world.wave, live_world.dale, 25, seed=4)
+    add_responses(live_world.wave, live_world.aspen, 60, seed=1)
+    add_responses(live_world.wave, live_world.birch, 45, seed=2)
+    add_responses(live_world.wave, live_world.cedar, 30, seed=3)
+    add_responses(live_world.wave, live_world.dale, 25, seed=4)
     return live_world
-
-
-def _sign_in(page: Page, base: str, username: str) -> None:
-    page.goto(base + "/accounts/login/")
-    page.get_by_label("Username").fill(username)
-    page.get_by_label("Password").fill(PASSWORD)
-    page.get_by_role("button", name="Sign in").click()
 
 
 def test_a_leader_reads_the_report_and_gets_the_pdf_accessibly(
@@ -62,7 +31,7 @@ def test_a_leader_reads_the_report_and_gets_the_pdf_accessibly(
 ) -> None:
     page = desktop
     page.set_default_timeout(120_000)  # the first report of a wave is built on request
-    _sign_in(page, live_server.url, "sam")
+    sign_in(page, live_server.url, "sam")
     expect(page.get_by_role("heading", name="Dashboards", level=1)).to_be_visible()
     page.goto(f"{live_server.url}/dashboards/waves/{answered.wave.pk}/schools/100001/")
     page.get_by_role("link", name="Report (PDF)").click()
@@ -100,7 +69,7 @@ def test_the_status_page_of_a_run_in_progress_is_accessible(
         status=ReportRun.Status.RUNNING,
     )
     page = desktop
-    _sign_in(page, live_server.url, "sam")
+    sign_in(page, live_server.url, "sam")
     expect(page.get_by_role("heading", name="Dashboards", level=1)).to_be_visible()
     page.goto(f"{live_server.url}/reports/runs/{run.pk}/")
     expect(page.get_by_role("status")).to_contain_text("Your report is being made.")

@@ -10,8 +10,9 @@ from typing import Any
 import numpy as np
 import pandas as pd
 import pytest
+from scipy import stats as sps
 
-from learnsurvey.stats.effects import hedges_g
+from learnsurvey.stats.effects import hedges_g, mean_interval, welch_difference
 
 GOLDEN = Path(__file__).resolve().parents[1] / "golden" / "polychoric_effects_multilevel.json"
 
@@ -108,3 +109,63 @@ def test_it_rejects_bad_input() -> None:
         hedges_g(["5"], 0, 1, 5, 0, 1)
     with pytest.raises(ValueError, match="same index"):
         hedges_g(pd.Series([5, 6], index=[0, 1]), pd.Series([0, 1], index=[1, 2]), 1, 5, 0, 1)
+
+
+def test_welch_difference_matches_scipy_on_random_samples() -> None:
+    rng = np.random.default_rng(11)
+    sizes = rng.integers(2, 60, size=(20, 2))
+    samples = [
+        (rng.normal(3.0, rng.uniform(0.3, 1.5), na), rng.normal(3.2, rng.uniform(0.3, 1.5), nb))
+        for na, nb in sizes
+    ]
+    diff, low, high = welch_difference(
+        [len(a) for a, _ in samples],
+        [a.mean() for a, _ in samples],
+        [a.std(ddof=1) for a, _ in samples],
+        [len(b) for _, b in samples],
+        [b.mean() for _, b in samples],
+        [b.std(ddof=1) for _, b in samples],
+        confidence=0.9,
+    )
+    for k, (a, b) in enumerate(samples):
+        expected = sps.ttest_ind(a, b, equal_var=False).confidence_interval(0.9)
+        assert diff[k] == pytest.approx(a.mean() - b.mean())
+        assert low[k] == pytest.approx(expected.low)
+        assert high[k] == pytest.approx(expected.high)
+
+
+def test_welch_difference_needs_two_in_each_group() -> None:
+    diff, low, high = welch_difference([1.0, 5.0], [3.0, 3.0], [0.0, 1.0], 8.0, 2.0, 1.0)
+    assert np.isnan(diff[0])
+    assert np.isnan(low[0])
+    assert np.isnan(high[0])
+    assert diff[1] == pytest.approx(1.0)
+    assert low[1] < 1.0 < high[1]
+
+
+def test_welch_difference_of_constant_groups_is_exact() -> None:
+    diff, low, high = welch_difference(5, 3.0, 0.0, 4, 2.0, 0.0)
+    assert (float(diff), float(low), float(high)) == (1.0, 1.0, 1.0)
+
+
+def test_mean_interval_matches_scipy_on_random_samples() -> None:
+    rng = np.random.default_rng(12)
+    groups = [rng.normal(3.0, 0.8, n) for n in rng.integers(2, 50, size=10)]
+    low, high = mean_interval(
+        [len(x) for x in groups], [x.mean() for x in groups], [x.std(ddof=1) for x in groups]
+    )
+    for k, x in enumerate(groups):
+        expected = sps.ttest_1samp(x, 0.0).confidence_interval(0.95)
+        assert low[k] == pytest.approx(expected.low)
+        assert high[k] == pytest.approx(expected.high)
+    one_low, one_high = mean_interval(1, 3.0, 0.0)
+    assert np.isnan(one_low)
+    assert np.isnan(one_high)
+
+
+@pytest.mark.parametrize("confidence", [0.0, 1.0, 1.5])
+def test_intervals_refuse_a_confidence_outside_zero_and_one(confidence: float) -> None:
+    with pytest.raises(ValueError, match="confidence"):
+        welch_difference(5, 3.0, 1.0, 5, 2.0, 1.0, confidence=confidence)
+    with pytest.raises(ValueError, match="confidence"):
+        mean_interval(5, 3.0, 1.0, confidence=confidence)

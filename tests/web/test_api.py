@@ -10,7 +10,7 @@ from django.test import Client
 
 from learnsurvey.web.accounts.models import ApiToken, User
 from learnsurvey.web.waves.models import Response
-from personas import World
+from personas import ASPEN_ACCESS, World
 
 BASE = "/api/v1"
 
@@ -115,19 +115,7 @@ def test_it_lists_no_wave_to_a_user_without_schools_in_it(client: Client, world:
     assert _get(client, world.sara, f"{BASE}/waves").json() == []
 
 
-@pytest.mark.parametrize(
-    ("persona", "status"),
-    [
-        ("alice", 200),
-        ("tess", 200),
-        ("sam", 200),
-        ("tom", 200),
-        ("bob", 404),
-        ("sara", 404),
-        ("rita", 404),
-        ("dev", 404),
-    ],
-)
+@pytest.mark.parametrize(("persona", "status"), ASPEN_ACCESS)
 def test_it_serves_school_results_by_access(
     client: Client, world: World, persona: str, status: int
 ) -> None:

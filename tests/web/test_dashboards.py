@@ -8,27 +8,15 @@ import io
 import pytest
 from django.test import Client
 from django.urls import reverse
-from test_results import add_responses
 
-from learnsurvey.web.accounts.models import User
-from personas import World
-
-
-def _client(user: User | None) -> Client:
-    client = Client()
-    if user is not None:
-        client.force_login(user)
-    return client
+from personas import ASPEN_ACCESS, World, answer, logged_in
 
 
 @pytest.fixture
 def answered(world: World) -> World:
     """Aspen 40 pupils, Birch 35, Cedar 20, Dale 6 (too few to show, so Cedar, the smallest
     other school, is hidden with it in tables of schools)."""
-    add_responses(world.wave, world.aspen, 40, seed=1)
-    add_responses(world.wave, world.birch, 35, seed=2)
-    add_responses(world.wave, world.cedar, 20, seed=3)
-    add_responses(world.wave, world.dale, 6, seed=4)
+    answer(world)
     return world
 
 
@@ -63,57 +51,47 @@ def test_it_sends_anonymous_visitors_to_the_login_page(world: World) -> None:
 
 
 def test_it_lists_what_each_persona_may_open(world: World) -> None:
-    page = _client(world.tess).get(reverse("dashboards:home")).content.decode()
+    page = logged_in(world.tess).get(reverse("dashboards:home")).content.decode()
     assert "Northern Lights Trust" in page
     assert "Aspen Primary" in page
     assert "Birch Academy" in page
     assert "Cedar Primary" not in page
     assert "Harbour Trust" not in page
     assert _global_url(world) not in page
-    page = _client(world.sam).get(reverse("dashboards:home")).content.decode()
+    page = logged_in(world.sam).get(reverse("dashboards:home")).content.decode()
     assert _school_url(world, world.aspen.urn) in page
     assert "Birch Academy" not in page
     assert _trust_url(world, world.trust.pk) not in page
-    page = _client(world.rita).get(reverse("dashboards:home")).content.decode()
+    page = logged_in(world.rita).get(reverse("dashboards:home")).content.decode()
     assert _global_url(world) in page
     assert "Aspen Primary" not in page
-    page = _client(world.alice).get(reverse("dashboards:home")).content.decode()
+    page = logged_in(world.alice).get(reverse("dashboards:home")).content.decode()
     for name in ("Aspen Primary", "Cedar Primary", "Dale School", "Harbour Trust"):
         assert name in page
     assert _global_url(world) in page
 
 
-@pytest.mark.parametrize(
-    ("persona", "status"),
-    [
-        ("alice", 200),
-        ("tess", 200),
-        ("sam", 200),
-        ("tom", 200),
-        ("rita", 404),
-        ("bob", 404),
-        ("sara", 404),
-        ("dev", 404),
-    ],
-)
+@pytest.mark.parametrize(("persona", "status"), ASPEN_ACCESS)
 def test_it_shows_a_school_dashboard_only_to_those_who_may_see_the_school(
     answered: World, persona: str, status: int
 ) -> None:
-    response = _client(getattr(answered, persona)).get(_school_url(answered, answered.aspen.urn))
+    response = logged_in(getattr(answered, persona)).get(_school_url(answered, answered.aspen.urn))
     assert response.status_code == status
 
 
 def test_it_hides_other_trusts_schools_from_their_leaders(answered: World) -> None:
-    assert _client(answered.bob).get(_school_url(answered, answered.birch.urn)).status_code == 404
-    assert _client(answered.sara).get(_school_url(answered, answered.aspen.urn)).status_code == 404
-    assert _client(answered.sam).get(_school_url(answered, answered.birch.urn)).status_code == 404
-    assert _client(answered.sam).get(_school_url(answered, "999999")).status_code == 404
+    assert logged_in(answered.bob).get(_school_url(answered, answered.birch.urn)).status_code == 404
+    assert (
+        logged_in(answered.sara).get(_school_url(answered, answered.aspen.urn)).status_code == 404
+    )
+    assert logged_in(answered.sam).get(_school_url(answered, answered.birch.urn)).status_code == 404
+    assert logged_in(answered.sam).get(_school_url(answered, "999999")).status_code == 404
     url = reverse("dashboards:school", args=[99999, answered.aspen.urn])
-    assert _client(answered.sam).get(url).status_code == 404
+    assert logged_in(answered.sam).get(url).status_code == 404
 
 
 def test_it_shows_the_school_its_figures_against_all_schools(answered: World) -> None:
-    response = _client(answered.sam).get(_school_url(answered, answered.aspen.urn))
+    response = logged_in(answered.sam).get(_school_url(answered, answered.aspen.urn))
     page = response.content.decode()
     dash = response.context["d"]
     assert dash.publishable
@@ -138,7 +116,7 @@ def test_it_shows_the_school_its_figures_against_all_schools(answered: World) ->
 
 
 def test_it_shows_no_figures_for_a_school_with_fewer_than_ten_responses(answered: World) -> None:
-    response = _client(answered.dev).get(_school_url(answered, answered.dale.urn))
+    response = logged_in(answered.dev).get(_school_url(answered, answered.dale.urn))
     assert response.status_code == 200
     page = response.content.decode()
     assert "Fewer than 10 pupils have answered so far" in page
@@ -148,7 +126,7 @@ def test_it_shows_no_figures_for_a_school_with_fewer_than_ten_responses(answered
 
 
 def test_it_shows_a_school_without_responses_the_count_message(world: World) -> None:
-    page = _client(world.sam).get(_school_url(world, world.aspen.urn)).content.decode()
+    page = logged_in(world.sam).get(_school_url(world, world.aspen.urn)).content.decode()
     assert "Fewer than 10 pupils have answered so far" in page
 
 
@@ -159,12 +137,12 @@ def test_it_shows_a_school_without_responses_the_count_message(world: World) -> 
 def test_it_shows_the_trust_page_only_to_its_leaders(
     answered: World, persona: str, status: int
 ) -> None:
-    response = _client(getattr(answered, persona)).get(_trust_url(answered, answered.trust.pk))
+    response = logged_in(getattr(answered, persona)).get(_trust_url(answered, answered.trust.pk))
     assert response.status_code == status
 
 
 def test_it_shows_the_trust_its_schools_side_by_side(answered: World) -> None:
-    response = _client(answered.tess).get(_trust_url(answered, answered.trust.pk))
+    response = logged_in(answered.tess).get(_trust_url(answered, answered.trust.pk))
     page = response.content.decode()
     dash = response.context["d"]
     assert [row.school_name for row in dash.schools] == ["Aspen Primary", "Birch Academy"]
@@ -181,18 +159,18 @@ def test_it_shows_the_trust_its_schools_side_by_side(answered: World) -> None:
     assert spread.range == pytest.approx(spread.max - spread.min)
     if spread.top_school is not None:  # None when the schools do not differ at all
         assert {spread.top_school, spread.bottom_school} == {"Aspen Primary", "Birch Academy"}
-    assert _client(answered.bob).get(_trust_url(answered, answered.trust.pk)).status_code == 404
+    assert logged_in(answered.bob).get(_trust_url(answered, answered.trust.pk)).status_code == 404
 
 
 def test_it_hides_a_school_whose_figures_would_reveal_a_smaller_one(answered: World) -> None:
     # Dale (6 pupils) is hidden; alone it could be recovered from the wave's total, so the
     # smallest other school is hidden in the schools table too (its own page still shows).
-    response = _client(answered.bob).get(_trust_url(answered, answered.other_trust.pk))
+    response = logged_in(answered.bob).get(_trust_url(answered, answered.other_trust.pk))
     assert response.status_code == 200
     (cedar,) = response.context["d"].schools
     assert all(cell.suppressed and cell.shrunken_mean is None for cell in cedar.cells)
     assert "Hidden" in response.content.decode()
-    own = _client(answered.sara).get(_school_url(answered, answered.cedar.urn))
+    own = logged_in(answered.sara).get(_school_url(answered, answered.cedar.urn))
     assert own.context["d"].publishable
 
 
@@ -203,13 +181,13 @@ def test_it_hides_a_school_whose_figures_would_reveal_a_smaller_one(answered: Wo
 def test_it_shows_the_global_tables_to_researchers_and_admins_only(
     answered: World, persona: str, status: int
 ) -> None:
-    client = _client(getattr(answered, persona))
+    client = logged_in(getattr(answered, persona))
     assert client.get(_global_url(answered)).status_code == status
     assert client.get(_csv_url(answered, "school_summary")).status_code == status
 
 
 def test_it_offers_the_global_tables_as_suppressed_pseudonymous_csv(answered: World) -> None:
-    client = _client(answered.rita)
+    client = logged_in(answered.rita)
     page = client.get(_global_url(answered)).content.decode()
     assert "Reliability of each dimension" in page
     assert _csv_url(answered, "school_summary") in page

@@ -14,31 +14,19 @@ from click.testing import CliRunner
 from django.http import FileResponse, StreamingHttpResponse
 from django.test import Client
 from django.urls import reverse
-from test_results import add_responses
 
-from learnsurvey.web.accounts.models import User
 from learnsurvey.web.dashboards.results import compute_wave_result
 from learnsurvey.web.exports import views
 from learnsurvey.web.waves.models import WaveResult
-from personas import World
+from personas import ASPEN_ACCESS, World, answer, logged_in
 
 FORMATS = ("csv", "xlsx", "parquet")
-
-
-def _client(user: User | None) -> Client:
-    client = Client()
-    if user is not None:
-        client.force_login(user)
-    return client
 
 
 @pytest.fixture
 def answered(world: World) -> World:
     """Aspen 40 pupils, Birch 35, Cedar 20, Dale 6; Aspen, Birch and Dale opted in to research."""
-    add_responses(world.wave, world.aspen, 40, seed=1)
-    add_responses(world.wave, world.birch, 35, seed=2)
-    add_responses(world.wave, world.cedar, 20, seed=3)
-    add_responses(world.wave, world.dale, 6, seed=4)
+    answer(world)
     for school in (world.aspen, world.birch, world.dale):
         school.research_opt_in = True
         school.save()
@@ -99,23 +87,11 @@ def test_it_sends_anonymous_visitors_to_the_login_page(world: World) -> None:
         assert response["Location"].startswith(reverse("accounts:login"))
 
 
-@pytest.mark.parametrize(
-    ("persona", "status"),
-    [
-        ("alice", 200),
-        ("tess", 200),
-        ("sam", 200),
-        ("tom", 200),
-        ("rita", 404),
-        ("bob", 404),
-        ("sara", 404),
-        ("dev", 404),
-    ],
-)
+@pytest.mark.parametrize(("persona", "status"), ASPEN_ACCESS)
 def test_it_exports_a_schools_tables_only_to_those_who_may_see_the_school(
     answered: World, persona: str, status: int
 ) -> None:
-    client = _client(getattr(answered, persona))
+    client = logged_in(getattr(answered, persona))
     for fmt in FORMATS:
         assert _status(client, _school(answered, fmt=fmt)) == status
     assert _status(client, _school(answered, "all", "xlsx")) == status
@@ -128,7 +104,7 @@ def test_it_exports_a_schools_tables_only_to_those_who_may_see_the_school(
 def test_it_exports_a_trusts_tables_only_to_its_leaders(
     answered: World, persona: str, status: int
 ) -> None:
-    client = _client(getattr(answered, persona))
+    client = logged_in(getattr(answered, persona))
     for fmt in FORMATS:
         assert _status(client, _trust(answered, fmt=fmt)) == status
     assert _status(client, _trust(answered, "all", "xlsx")) == status
@@ -141,7 +117,7 @@ def test_it_exports_a_trusts_tables_only_to_its_leaders(
 def test_it_exports_the_global_tables_and_responses_to_researchers_and_admins_only(
     answered: World, persona: str, status: int
 ) -> None:
-    client = _client(getattr(answered, persona))
+    client = logged_in(getattr(answered, persona))
     for fmt in FORMATS:
         assert _status(client, _global(answered, fmt=fmt)) == status
         assert _status(client, _responses(answered, fmt)) == status
@@ -149,7 +125,7 @@ def test_it_exports_the_global_tables_and_responses_to_researchers_and_admins_on
 
 
 def test_it_refuses_unknown_tables_and_formats(answered: World) -> None:
-    client = _client(answered.alice)
+    client = logged_in(answered.alice)
     assert _status(client, _school(answered, "no_such_table")) == 404
     assert _status(client, _school(answered, fmt="json")) == 404
     assert _status(client, _school(answered, "all", "csv")) == 404
@@ -160,7 +136,7 @@ def test_it_refuses_unknown_tables_and_formats(answered: World) -> None:
 
 
 def test_it_streams_csv_and_sends_other_formats_as_files(answered: World) -> None:
-    client = _client(answered.rita)
+    client = logged_in(answered.rita)
     for url in (_responses(answered), _global(answered)):
         response = client.get(url)
         assert isinstance(response, StreamingHttpResponse)
@@ -174,7 +150,7 @@ def test_it_streams_csv_and_sends_other_formats_as_files(answered: World) -> Non
 
 
 def test_it_leaves_suppressed_figures_blank_in_every_format(answered: World) -> None:
-    client = _client(answered.rita)
+    client = logged_in(answered.rita)
     # Dale (6 pupils, opted in so named) is hidden; Cedar ("School 3": it did not opt in) is
     # hidden beside it, or Dale's figures could be recovered from the wave's total.
     for fmt, read in (("csv", _csv_rows), ("xlsx", _xlsx_rows), ("parquet", _parquet_rows)):
@@ -191,7 +167,7 @@ def test_it_leaves_suppressed_figures_blank_in_every_format(answered: World) -> 
 
 
 def test_it_exports_a_school_without_enough_pupils_as_headers_only(answered: World) -> None:
-    client = _client(answered.dev)
+    client = logged_in(answered.dev)
     rows = _csv_rows(client.get(_school(answered, urn=answered.dale.urn)))
     assert rows == []
     body = _body(client.get(_school(answered, urn=answered.dale.urn))).decode("utf-8-sig")
@@ -199,7 +175,7 @@ def test_it_exports_a_school_without_enough_pupils_as_headers_only(answered: Wor
 
 
 def test_it_exports_a_schools_tables_in_one_workbook(answered: World) -> None:
-    body = _body(_client(answered.sam).get(_school(answered, "all", "xlsx")))
+    body = _body(logged_in(answered.sam).get(_school(answered, "all", "xlsx")))
     book = openpyxl.load_workbook(io.BytesIO(body), read_only=True)
     assert book.sheetnames[:3] == ["scores", "key_stage_counts", "gender_counts"]
     assert len(book.sheetnames) == 9
@@ -214,14 +190,16 @@ def test_it_exports_a_schools_tables_in_one_workbook(answered: World) -> None:
 def test_it_neutralises_formulas_in_names_but_keeps_negative_numbers(answered: World) -> None:
     answered.aspen.name = '=HYPERLINK("http://evil.example","Click")'
     answered.aspen.save()
-    client = _client(answered.tess)
+    client = logged_in(answered.tess)
     rows = _xlsx_rows(client.get(_trust(answered, fmt="xlsx")))
     aspen = [r for r in rows if r["urn"] == answered.aspen.urn]
     assert aspen
     assert all(str(r["school_name"]).startswith("'=HYPERLINK") for r in aspen)
     csv_rows = _csv_rows(client.get(_trust(answered)))
     assert all(r["school_name"].startswith("'=") for r in csv_rows if r["urn"] == "100001")
-    effects = _xlsx_rows(_client(answered.sam).get(_school(answered, "key_stage_effects", "xlsx")))
+    effects = _xlsx_rows(
+        logged_in(answered.sam).get(_school(answered, "key_stage_effects", "xlsx"))
+    )
     negative = [r["hedges_g"] for r in effects if isinstance(r["hedges_g"], float)]
     assert all(isinstance(g, float) for g in negative)  # numbers, never quoted text
 
@@ -233,7 +211,7 @@ def _released_cells(rows: list[dict[str, object]]) -> Counter[tuple[object, obje
 def test_it_exports_responses_of_opted_in_schools_only_under_pseudonyms(answered: World) -> None:
     result: WaveResult = compute_wave_result(answered.wave)
     numbers = result.payload["pseudonyms"]
-    response = _client(answered.rita).get(_responses(answered))
+    response = logged_in(answered.rita).get(_responses(answered))
     body = _body(response).decode("utf-8-sig")
     for secret in ("Aspen", "Birch", "Cedar", "Dale", answered.aspen.urn, answered.cedar.urn):
         assert secret not in body
@@ -254,7 +232,7 @@ def test_it_exports_responses_of_opted_in_schools_only_under_pseudonyms(answered
 
 
 def test_it_writes_the_same_responses_in_every_format(answered: World) -> None:
-    client = _client(answered.alice)
+    client = logged_in(answered.alice)
     as_csv = _csv_rows(client.get(_responses(answered, "csv")))
     as_xlsx = _xlsx_rows(client.get(_responses(answered, "xlsx")))
     as_parquet = _parquet_rows(client.get(_responses(answered, "parquet")))
@@ -272,11 +250,11 @@ def test_it_refuses_a_response_workbook_beyond_the_spreadsheet_limit(
     answered: World, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     monkeypatch.setattr(views, "XLSX_MAX_ROWS", 20)
-    response = _client(answered.rita).get(_responses(answered, "xlsx"))
+    response = logged_in(answered.rita).get(_responses(answered, "xlsx"))
     assert response.status_code == 400
     message = response.content.decode()
     assert "CSV or Parquet" in message
-    assert _status(_client(answered.rita), _responses(answered, "parquet")) == 200
+    assert _status(logged_in(answered.rita), _responses(answered, "parquet")) == 200
 
 
 def test_the_export_command_writes_the_same_files(answered: World, tmp_path: Path) -> None:
@@ -289,12 +267,12 @@ def test_the_export_command_writes_the_same_files(answered: World, tmp_path: Pat
         export, ["--wave", wave, "--responses-level", "--format", "parquet", "--out", str(out)]
     )
     assert done.exit_code == 0, done.output
-    from_web = _parquet_rows(_client(answered.rita).get(_responses(answered, "parquet")))
+    from_web = _parquet_rows(logged_in(answered.rita).get(_responses(answered, "parquet")))
     assert pq.read_table(out).to_pylist() == from_web
     out = tmp_path / "reliability.csv"
     done = runner.invoke(export, ["--wave", wave, "--table", "reliability", "--out", str(out)])
     assert done.exit_code == 0, done.output
-    assert out.read_bytes() == _body(_client(answered.rita).get(_global(answered, "reliability")))
+    assert out.read_bytes() == _body(logged_in(answered.rita).get(_global(answered, "reliability")))
     out = tmp_path / "all.xlsx"
     args = ["--wave", wave, "--table", "all", "--format", "xlsx", "--out", str(out)]
     assert runner.invoke(export, args).exit_code == 0
@@ -320,9 +298,9 @@ def test_the_export_command_refuses_bad_requests(answered: World, tmp_path: Path
 
 
 def test_it_numbers_schools_as_the_wave_results_will_before_they_exist(answered: World) -> None:
-    before = _csv_rows(_client(answered.rita).get(_responses(answered)))
+    before = _csv_rows(logged_in(answered.rita).get(_responses(answered)))
     numbers = compute_wave_result(answered.wave).payload["pseudonyms"]
-    after = _csv_rows(_client(answered.rita).get(_responses(answered)))
+    after = _csv_rows(logged_in(answered.rita).get(_responses(answered)))
     assert before == after
     assert {int(r["school_pseudonym"]) for r in after} == {
         numbers[answered.aspen.urn],
@@ -339,14 +317,14 @@ def test_it_links_the_dashboards_to_their_downloads(answered: World) -> None:
     links = [_school(answered, "all", "xlsx"), _trust(answered, "all", "xlsx")]
     links += [_global(answered, "all", "xlsx"), _responses(answered, "parquet")]
     for (user, url), link in zip(pages, links[:3], strict=True):
-        page = _client(user).get(url).content.decode()
+        page = logged_in(user).get(url).content.decode()
         assert link in page
-        assert _status(_client(user), link) == 200
-    assert links[3] in _client(answered.rita).get(pages[2][1]).content.decode()
+        assert _status(logged_in(user), link) == 200
+    assert links[3] in logged_in(answered.rita).get(pages[2][1]).content.decode()
     # The old per-table CSV links of the global page still work.
     assert (
         _status(
-            _client(answered.rita),
+            logged_in(answered.rita),
             reverse("dashboards:global_csv", args=[answered.wave.pk, "reliability"]),
         )
         == 200

@@ -10,23 +10,15 @@ import pandas as pd
 import pytest
 from django.test import Client
 from django.urls import reverse
-from test_results import add_responses
 
 from learnsurvey.web.accounts.models import User
 from learnsurvey.web.reports import prepared
 from learnsurvey.web.reports.models import ReportRun
 from learnsurvey.web.reports.sources import inputs_from_database
 from learnsurvey.web.waves.models import Wave
-from personas import World
+from personas import ASPEN_ACCESS, World, add_responses, answer, logged_in
 
 PERSONAS = ("alice", "tess", "sam", "tom", "rita", "bob", "sara", "dev")
-
-
-def _client(user: User | None) -> Client:
-    client = Client()
-    if user is not None:
-        client.force_login(user)
-    return client
 
 
 @pytest.fixture(autouse=True)
@@ -38,10 +30,7 @@ def _reports_folder(settings: Any, tmp_path: Path) -> None:
 @pytest.fixture
 def answered(world: World) -> World:
     """Aspen 40 pupils, Birch 35, Cedar 30, Dale 6 (too few for a report)."""
-    add_responses(world.wave, world.aspen, 40, seed=1)
-    add_responses(world.wave, world.birch, 35, seed=2)
-    add_responses(world.wave, world.cedar, 30, seed=3)
-    add_responses(world.wave, world.dale, 6, seed=4)
+    answer(world, cedar=30)
     return world
 
 
@@ -116,27 +105,26 @@ def test_it_sends_anonymous_visitors_to_the_login_page(answered: World) -> None:
     assert ReportRun.objects.count() == 1
 
 
-@pytest.mark.parametrize(
-    ("persona", "status"),
-    [
-        ("alice", 200),
-        ("tess", 200),
-        ("sam", 200),
-        ("tom", 200),
-        ("rita", 404),
-        ("bob", 404),
-        ("sara", 404),
-        ("dev", 404),
-    ],
-)
+def _check_access(user: User, page: str, view: str, status: int) -> None:
+    """The report's page and its web view answer ``user`` with ``status``; asking for the
+    PDF redirects to the new run when that is 200, else answers ``status`` too."""
+    client = logged_in(user)
+    assert client.get(page).status_code == status
+    assert client.get(view).status_code == status
+    assert client.post(page).status_code == (302 if status == 200 else status)
+
+
+@pytest.mark.parametrize(("persona", "status"), ASPEN_ACCESS)
 def test_it_shows_a_school_report_only_to_those_who_may_see_the_school(
     answered: World, persona: str, status: int
 ) -> None:
-    client = _client(getattr(answered, persona))
-    assert client.get(_school(answered, answered.aspen.urn)).status_code == status
-    assert client.get(_school(answered, answered.aspen.urn, "school_view")).status_code == status
-    response = client.post(_school(answered, answered.aspen.urn))
-    assert response.status_code == (302 if status == 200 else 404)
+    urn = answered.aspen.urn
+    _check_access(
+        getattr(answered, persona),
+        _school(answered, urn),
+        _school(answered, urn, "school_view"),
+        status,
+    )
     assert ReportRun.objects.exists() == (status == 200)
 
 
@@ -156,11 +144,10 @@ def test_it_shows_a_school_report_only_to_those_who_may_see_the_school(
 def test_it_shows_a_trust_report_only_to_its_leader_and_admins(
     answered: World, persona: str, status: int
 ) -> None:
-    client = _client(getattr(answered, persona))
-    assert client.get(_trust(answered, answered.trust.pk)).status_code == status
-    assert client.get(_trust(answered, answered.trust.pk, "trust_view")).status_code == status
-    response = client.post(_trust(answered, answered.trust.pk))
-    assert response.status_code == (302 if status == 200 else 404)
+    pk = answered.trust.pk
+    _check_access(
+        getattr(answered, persona), _trust(answered, pk), _trust(answered, pk, "trust_view"), status
+    )
     assert ReportRun.objects.exists() == (status == 200)
 
 
@@ -180,24 +167,22 @@ def test_it_shows_a_trust_report_only_to_its_leader_and_admins(
 def test_it_shows_the_global_report_to_researchers_and_admins_only(
     answered: World, persona: str, status: int
 ) -> None:
-    client = _client(getattr(answered, persona))
-    assert client.get(_global(answered)).status_code == status
-    assert client.get(_global(answered, "global_view")).status_code == status
-    response = client.post(_global(answered))
-    assert response.status_code == (302 if status == 200 else 403)
+    _check_access(
+        getattr(answered, persona), _global(answered), _global(answered, "global_view"), status
+    )
 
 
 @pytest.mark.parametrize("persona", [p for p in PERSONAS if p != "alice"])
 def test_only_platform_admins_may_ask_for_every_school_report(
     answered: World, persona: str
 ) -> None:
-    response = _client(getattr(answered, persona)).post(_global(answered, "all_schools"))
+    response = logged_in(getattr(answered, persona)).post(_global(answered, "all_schools"))
     assert response.status_code == 403
     assert not ReportRun.objects.exists()
 
 
 def test_it_answers_404_for_unknown_waves_schools_and_trusts(answered: World) -> None:
-    client = _client(answered.alice)
+    client = logged_in(answered.alice)
     assert (
         client.get(reverse("reports:school", args=[99999, answered.aspen.urn])).status_code == 404
     )
@@ -224,7 +209,7 @@ def test_it_shows_a_school_run_and_its_files_only_to_those_who_may_see_the_schoo
     answered: World, persona: str, status: int
 ) -> None:
     run = _run(answered, answered.sam, ReportRun.Kind.SCHOOL, answered.aspen.urn)
-    client = _client(getattr(answered, persona))
+    client = logged_in(getattr(answered, persona))
     for name in ("run", "pdf", "html"):
         assert _status(client, reverse(f"reports:{name}", args=[run.pk])) == status, name
 
@@ -233,9 +218,9 @@ def test_another_schools_run_is_404(answered: World) -> None:
     run = _run(answered, answered.sara, ReportRun.Kind.SCHOOL, answered.cedar.urn)
     assert run.status == ReportRun.Status.DONE
     for url in _run_urls(run):
-        assert _client(answered.sam).get(url).status_code == 404
-        assert _client(answered.tess).get(url).status_code == 404
-    assert _status(_client(answered.bob), reverse("reports:pdf", args=[run.pk])) == 200
+        assert logged_in(answered.sam).get(url).status_code == 404
+        assert logged_in(answered.tess).get(url).status_code == 404
+    assert _status(logged_in(answered.bob), reverse("reports:pdf", args=[run.pk])) == 200
 
 
 def test_a_trust_run_is_for_its_trust_and_a_global_run_for_researchers(answered: World) -> None:
@@ -243,20 +228,20 @@ def test_a_trust_run_is_for_its_trust_and_a_global_run_for_researchers(answered:
     global_run = _run(answered, answered.rita, ReportRun.Kind.GLOBAL, "")
     assert trust_run.status == global_run.status == ReportRun.Status.DONE
     pdf = reverse("reports:pdf", args=[trust_run.pk])
-    assert _status(_client(answered.tess), pdf) == 200
+    assert _status(logged_in(answered.tess), pdf) == 200
     for persona in ("sam", "bob", "rita"):
-        assert _status(_client(getattr(answered, persona)), pdf) == 404
+        assert _status(logged_in(getattr(answered, persona)), pdf) == 404
     pdf = reverse("reports:pdf", args=[global_run.pk])
-    assert _status(_client(answered.alice), pdf) == 200
+    assert _status(logged_in(answered.alice), pdf) == 200
     for persona in ("sam", "tess"):
-        assert _status(_client(getattr(answered, persona)), pdf) == 404
+        assert _status(logged_in(getattr(answered, persona)), pdf) == 404
 
 
 # --- a leader's PDF ------------------------------------------------------------------------
 
 
 def test_a_leader_asks_for_the_schools_pdf_and_downloads_it(answered: World) -> None:
-    client = _client(answered.sam)
+    client = logged_in(answered.sam)
     page = client.get(_school(answered, answered.aspen.urn)).content.decode()
     assert "Make the PDF" in page
     assert 'name="csrfmiddlewaretoken"' in page
@@ -303,7 +288,7 @@ def test_a_run_still_in_progress_polls_and_offers_no_files(answered: World) -> N
         target=answered.aspen.urn,
         requested_by=answered.sam,
     )
-    client = _client(answered.sam)
+    client = logged_in(answered.sam)
     page = client.get(reverse("reports:run", args=[run.pk])).content.decode()
     assert "Your report is waiting to start." in page
     assert 'data-in-progress="true"' in page
@@ -315,7 +300,7 @@ def test_a_run_still_in_progress_polls_and_offers_no_files(answered: World) -> N
 def test_a_school_with_too_few_pupils_gets_a_failed_run_without_its_count(
     answered: World,
 ) -> None:
-    client = _client(answered.dev)
+    client = logged_in(answered.dev)
     response = client.post(_school(answered, answered.dale.urn))
     run = ReportRun.objects.get()
     assert run.status == ReportRun.Status.FAILED
@@ -334,7 +319,7 @@ def test_an_admin_gets_every_schools_pdf_in_a_zip(answered: World) -> None:
     import io
     import zipfile
 
-    client = _client(answered.alice)
+    client = logged_in(answered.alice)
     response = client.post(_global(answered, "all_schools"))
     run = ReportRun.objects.get()
     assert run.status == ReportRun.Status.DONE, run.error
@@ -352,7 +337,7 @@ def test_an_admin_gets_every_schools_pdf_in_a_zip(answered: World) -> None:
 
 
 def test_the_web_view_of_a_school_report_has_its_name_and_chart_specs(answered: World) -> None:
-    response = _client(answered.sam).get(_school(answered, answered.aspen.urn, "school_view"))
+    response = logged_in(answered.sam).get(_school(answered, answered.aspen.urn, "school_view"))
     assert response.status_code == 200
     page = response.content.decode()
     assert "<h1>Aspen Primary</h1>" in page
@@ -364,10 +349,10 @@ def test_the_web_view_of_a_school_report_has_its_name_and_chart_specs(answered: 
 
 
 def test_the_web_views_of_a_trust_and_the_global_report(answered: World) -> None:
-    page = _client(answered.tess).get(_trust(answered, answered.trust.pk, "trust_view"))
+    page = logged_in(answered.tess).get(_trust(answered, answered.trust.pk, "trust_view"))
     assert page.status_code == 200
     assert "Northern Lights Trust" in page.content.decode()
-    page = _client(answered.rita).get(_global(answered, "global_view"))
+    page = logged_in(answered.rita).get(_global(answered, "global_view"))
     assert page.status_code == 200
     assert "vega-lite" in page.content.decode()
 
@@ -381,7 +366,7 @@ def test_it_serves_the_chart_script_cacheable_to_anyone(world: World) -> None:
 
 
 def test_the_report_pages_link_from_the_dashboards(answered: World) -> None:
-    client = _client(answered.alice)
+    client = logged_in(answered.alice)
     for dashboard, report in (
         (
             reverse("dashboards:school", args=[answered.wave.pk, answered.aspen.urn]),
@@ -480,10 +465,10 @@ def _add_staff_responses(wave: Wave, world: World, n: int) -> None:
 
 
 def test_a_wave_without_responses_has_no_reports_yet(world: World) -> None:
-    page = _client(world.sam).get(_school(world, world.aspen.urn, "school_view"))
+    page = logged_in(world.sam).get(_school(world, world.aspen.urn, "school_view"))
     assert page.status_code == 404
     assert "There is no report for Aspen Primary in Phase Two yet." in page.content.decode()
-    assert _client(world.rita).get(_global(world, "global_view")).status_code == 404
+    assert logged_in(world.rita).get(_global(world, "global_view")).status_code == 404
 
 
 def test_the_report_command_reads_the_platforms_database(answered: World, tmp_path: Path) -> None:

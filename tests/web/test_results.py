@@ -2,48 +2,19 @@
 
 from __future__ import annotations
 
-import uuid
 from io import StringIO
 
 import numpy as np
-import pandas as pd
 import pytest
 from django.core.management import CommandError, call_command
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
-from django.utils import timezone
 
 from learnsurvey.analysis.scoring import ScoreLayout, reverse_codes, score_answers
-from learnsurvey.synth import ResponseModel, load_params
 from learnsurvey.web.dashboards import results
 from learnsurvey.web.dashboards.models import SchoolResult
-from learnsurvey.web.schools.models import School
 from learnsurvey.web.waves.models import Response, Wave, WaveResult
-from personas import World
-
-
-def add_responses(wave: Wave, school: School, n: int, *, seed: int = 1) -> list[str]:
-    """``n`` synthetic pupils of ``school`` stored as the browser would store them."""
-    inst = wave.instrument()
-    table = next(ResponseModel(inst, load_params("phase-one")).tables(n, 1, seed))
-    frame = table.to_pandas()
-    hour = timezone.now().replace(minute=0, second=0, microsecond=0)
-    rows = []
-    for _, r in frame.iterrows():
-        answers = "".join("-" if pd.isna(r[i]) else str(int(r[i])) for i in inst.item_ids)
-        rows.append(
-            Response(
-                wave=wave,
-                school=school,
-                key_stage=r["key_stage"],
-                gender=r["gender"],
-                answers=answers,
-                submitted_hour=hour,
-                idempotency_key=uuid.uuid4(),
-            )
-        )
-    Response.objects.bulk_create(rows)
-    return [row.answers for row in rows]
+from personas import World, add_responses
 
 
 def _scores(wave: Wave, answers: list[str]) -> np.ndarray:

@@ -18,11 +18,9 @@ from collections.abc import Mapping
 
 import numpy as np
 import pandas as pd
-from numpy.typing import NDArray
-from scipy import special
 
 from learnsurvey.stats.disclosure import suppress
-from learnsurvey.stats.effects import hedges_g
+from learnsurvey.stats.effects import hedges_g, mean_interval, welch_difference
 from learnsurvey.stats.moments import sum_rows_by
 
 from .groups import CONFIDENCE, group_summary
@@ -34,7 +32,6 @@ __all__ = [
     "similar_benchmarks",
     "similar_schools",
     "wave_change",
-    "welch_interval",
 ]
 
 MIN_OTHER_SCHOOLS = 3
@@ -150,7 +147,7 @@ def similar_benchmarks(
         own_mean = own_sum / own_n
         own_ss = np.maximum(own_sq - np.where(own_n > 0, own_sum**2 / own_n, 0.0), 0.0)
         own_sd = np.where(own_n > 1, np.sqrt(own_ss / (own_n - 1)), np.nan)
-    low, high = _mean_ci(n, mean, sd)
+    low, high = mean_interval(n, mean, sd, confidence=CONFIDENCE)
     q = len(stats.layout.ids)
     rows = int(mine.sum())
     table = pd.DataFrame(
@@ -187,56 +184,14 @@ def similar_benchmarks(
     return shown[columns].reset_index(drop=True)
 
 
-def _mean_ci(
-    n: NDArray[np.float64], mean: NDArray[np.float64], sd: NDArray[np.float64]
-) -> tuple[NDArray[np.float64], NDArray[np.float64]]:
-    with np.errstate(invalid="ignore", divide="ignore"):
-        t = special.stdtrit(np.where(n > 1, n - 1, np.nan), 0.5 + CONFIDENCE / 2)
-        half = t * sd / np.sqrt(n)
-    return mean - half, mean + half
-
-
-def welch_interval(
-    n_a: NDArray[np.float64],
-    mean_a: NDArray[np.float64],
-    sd_a: NDArray[np.float64],
-    n_b: NDArray[np.float64],
-    mean_b: NDArray[np.float64],
-    sd_b: NDArray[np.float64],
-    *,
-    confidence: float = CONFIDENCE,
-) -> tuple[NDArray[np.float64], NDArray[np.float64], NDArray[np.float64]]:
-    """The difference of two means (A − B) and its Welch confidence interval.
-
-    .. math::
-        d = \\bar x_a - \\bar x_b, \\quad
-        \\mathrm{SE} = \\sqrt{s_a^2/n_a + s_b^2/n_b}, \\quad
-        \\nu = \\frac{\\mathrm{SE}^4}{\\frac{(s_a^2/n_a)^2}{n_a - 1}
-            + \\frac{(s_b^2/n_b)^2}{n_b - 1}}, \\quad
-        d \\pm t_{\\nu, (1+c)/2}\\,\\mathrm{SE}
-
-    (Welch 1947, *Biometrika* 34, 28–35; Satterthwaite 1946). NaN where a group has fewer
-    than two values. Returns (difference, low, high).
-    """
-    with np.errstate(invalid="ignore", divide="ignore"):
-        va = np.where(n_a > 1, sd_a**2 / n_a, np.nan)
-        vb = np.where(n_b > 1, sd_b**2 / n_b, np.nan)
-        se = np.sqrt(va + vb)
-        df = (va + vb) ** 2 / (va**2 / (n_a - 1) + vb**2 / (n_b - 1))
-        t = special.stdtrit(df, 0.5 + confidence / 2)
-        diff = mean_a - mean_b
-        # Two constant groups (SE 0): the difference is exact, the interval a point.
-        half = np.where(se > 0, t * se, 0.0)
-    return diff, diff - half, diff + half
-
-
 def wave_change(
     current: WaveStatistics, previous: WaveStatistics, *, threshold: int
 ) -> pd.DataFrame:
     """Every school's change in every score from the previous wave to the current one.
 
     Per school × score (dimensions, notions, overall): the previous and current n and mean,
-    the difference (current − previous) with its Welch 95% CI (:func:`welch_interval`),
+    the difference (current − previous) with its Welch 95% CI
+    (:func:`~learnsurvey.stats.effects.welch_difference`),
     Hedges' g (95% CI) of current against previous pupils, and ``clear`` — True only when
     the CI of the difference excludes 0. The waves are treated as independent samples:
     responses are anonymous, so pupils who answered both cannot be matched (with many
@@ -285,7 +240,7 @@ def wave_change(
     table = parts[0].merge(parts[1], on=["school", "kind", "score"], how="inner")
     figures = [f"{c}_{w}" for c in ("n", "mean", "sd") for w in ("current", "previous")]
     arrays = {c: table[c].to_numpy(dtype=float) for c in figures}
-    diff, low, high = welch_interval(
+    diff, low, high = welch_difference(
         arrays["n_current"],
         arrays["mean_current"],
         arrays["sd_current"],

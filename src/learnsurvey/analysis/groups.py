@@ -7,11 +7,9 @@ from itertools import combinations
 
 import numpy as np
 import pandas as pd
-from numpy.typing import NDArray
-from scipy import special
 
 from learnsurvey.stats.disclosure import suppress, suppress_pairs
-from learnsurvey.stats.effects import hedges_g
+from learnsurvey.stats.effects import hedges_g, mean_interval
 from learnsurvey.stats.moments import GroupMoments
 from learnsurvey.stats.multilevel import random_intercept_reml, shrunken_means
 
@@ -49,7 +47,7 @@ def group_summary(
         n = moments.n[:, j]
         mean = moments.means()[:, j]
         sd = moments.sds()[:, j]
-        low, up = _mean_ci(n, mean, sd)
+        low, up = mean_interval(n, mean, sd, confidence=CONFIDENCE)
         counts = bands[:, j, :].astype(np.float64)
         with np.errstate(invalid="ignore", divide="ignore"):
             pct = 100.0 * counts / counts.sum(axis=1, keepdims=True)
@@ -79,15 +77,6 @@ def by_school_attribute(
     mapped = cells["school"].map(lambda s: values.get(s))
     cells[name] = mapped.where(mapped.notna(), NOT_GIVEN).astype(str)
     return replace(stats, cells=cells)
-
-
-def _mean_ci(
-    n: NDArray[np.float64], mean: NDArray[np.float64], sd: NDArray[np.float64]
-) -> tuple[NDArray[np.float64], NDArray[np.float64]]:
-    with np.errstate(invalid="ignore", divide="ignore"):
-        t = special.stdtrit(np.where(n > 1, n - 1, np.nan), 0.5 + CONFIDENCE / 2)
-        half = t * sd / np.sqrt(n)
-    return mean - half, mean + half
 
 
 def school_table(

@@ -10,18 +10,14 @@ from __future__ import annotations
 
 import numpy as np
 import pandas as pd
-from numpy.typing import NDArray
-from scipy import special
 
 from learnsurvey.stats.disclosure import suppress, suppress_pairs
-from learnsurvey.stats.effects import hedges_g
+from learnsurvey.stats.effects import hedges_g, welch_difference
 
 from .groups import group_summary
 from .statistics import WaveStatistics
 
-__all__ = ["GAP_COLUMNS", "staff_pupil_gaps", "welch_interval"]
-
-CONFIDENCE = 0.95
+__all__ = ["GAP_COLUMNS", "staff_pupil_gaps"]
 
 GAP_COLUMNS = [
     "pupil_n",
@@ -39,48 +35,6 @@ GAP_COLUMNS = [
 ]
 
 
-def welch_interval(
-    n_a: NDArray[np.float64],
-    mean_a: NDArray[np.float64],
-    sd_a: NDArray[np.float64],
-    n_b: NDArray[np.float64],
-    mean_b: NDArray[np.float64],
-    sd_b: NDArray[np.float64],
-    *,
-    confidence: float = CONFIDENCE,
-) -> tuple[NDArray[np.float64], NDArray[np.float64], NDArray[np.float64]]:
-    """The difference of two means a − b with its Welch confidence interval.
-
-    .. math::
-        d = \\bar x_a - \\bar x_b, \\quad
-        SE = \\sqrt{s_a^2/n_a + s_b^2/n_b}, \\quad
-        \\nu = \\frac{SE^4}{(s_a^2/n_a)^2/(n_a - 1) + (s_b^2/n_b)^2/(n_b - 1)}, \\quad
-        \\text{CI} = d \\pm t_{\\nu,(1+c)/2}\\, SE
-
-    (Welch 1947; Satterthwaite 1946), as R ``t.test(var.equal = FALSE)``. Returns
-    (difference, lower, upper); NaN where either group has fewer than two members.
-
-    References
-    ----------
-    Welch, B. L. (1947). The generalization of "Student's" problem when several different
-    population variances are involved. *Biometrika* 34, 28–35.
-    """
-    if not (0.0 < confidence < 1.0):
-        raise ValueError("confidence must lie strictly between 0 and 1")
-    ok = (n_a > 1) & (n_b > 1)
-    with np.errstate(invalid="ignore", divide="ignore"):
-        va = np.where(ok, sd_a**2 / n_a, np.nan)
-        vb = np.where(ok, sd_b**2 / n_b, np.nan)
-        se = np.sqrt(va + vb)
-        df = (va + vb) ** 2 / (va**2 / (n_a - 1) + vb**2 / (n_b - 1))
-        t = special.stdtrit(df, 0.5 + confidence / 2)
-    diff = np.where(ok, mean_a - mean_b, np.nan)
-    half = t * se
-    # Both groups with no variation at all: the difference is exact (no interval to widen).
-    half = np.where(ok & (se == 0), 0.0, half)
-    return diff, diff - half, diff + half
-
-
 def staff_pupil_gaps(
     pupils: WaveStatistics,
     staff: WaveStatistics,
@@ -94,7 +48,8 @@ def staff_pupil_gaps(
     :func:`~learnsurvey.analysis.groups.by_school_attribute` such as ``trust``; None for the
     whole wave) and per score of ``kind`` shared by both instruments: the pupils' and the
     staff's n, mean and SD, the gap (staff − pupils) with its Welch 95% CI
-    (:func:`welch_interval`) and Hedges' g of staff against pupils with its 95% CI
+    (:func:`~learnsurvey.stats.effects.welch_difference`) and Hedges' g of staff against
+    pupils with its 95% CI
     (:func:`~learnsurvey.stats.effects.hedges_g`: pooled SD, small-sample correction
     J(ν), normal interval from Var(g) = 1/n₁ + 1/n₂ + g²/(2(n₁ + n₂))).
 
@@ -140,7 +95,7 @@ def staff_pupil_gaps(
         for side in ("pupil", "staff")
         for c in stats
     }
-    gap, low, high = welch_interval(
+    gap, low, high = welch_difference(
         arrays["staff_n"],
         arrays["staff_mean"],
         arrays["staff_sd"],
@@ -168,27 +123,16 @@ def staff_pupil_gaps(
 def _suppress_sides(table: pd.DataFrame, keys: list[str], threshold: int) -> pd.DataFrame:
     ident = [*keys, "dimension"]
     hidden: set[tuple[object, ...]] = set()
-    pupil_side = suppress(
-        table[[*ident, "pupil_n"]],
-        threshold=threshold,
-        count="pupil_n",
-        within=["dimension"],
-        keep=ident,
-    )
-    hidden |= set(
-        pupil_side.loc[pupil_side["suppressed"], ident].itertuples(index=False, name=None)
-    )
-    with_staff = table[table["staff_answered"]]
-    staff_side = suppress(
-        with_staff[[*ident, "staff_n"]],
-        threshold=threshold,
-        count="staff_n",
-        within=["dimension"],
-        keep=ident,
-    )
-    hidden |= set(
-        staff_side.loc[staff_side["suppressed"], ident].itertuples(index=False, name=None)
-    )
+    # Each side on its own; the staff side only where staff answered (a zero hides nobody).
+    for count, rows in (("pupil_n", table), ("staff_n", table[table["staff_answered"]])):
+        side = suppress(
+            rows[[*ident, count]],
+            threshold=threshold,
+            count=count,
+            within=["dimension"],
+            keep=ident,
+        )
+        hidden |= set(side.loc[side["suppressed"], ident].itertuples(index=False, name=None))
     hidden |= set(table.loc[~table["staff_answered"], ident].itertuples(index=False, name=None))
     out = suppress_pairs(table, hidden, group_a=ident, group_b=ident, keep=["staff_answered"])
     return out[[*ident, *GAP_COLUMNS, "staff_answered", "suppressed"]]

@@ -28,6 +28,7 @@ __all__ = [
     "dimension_name",
     "factor_name",
     "g_cell",
+    "g_table",
     "high_bands",
     "label",
     "loading",
@@ -169,6 +170,20 @@ def high_bands(inst: Instrument, gettext: Gettext = _same) -> str:
 def g_cell(g: object, low: object, high: object) -> str:
     """An effect size over its interval, on two lines of a table cell."""
     return f"{fmt.signed(g)}\n{fmt.ci(low, high)}"
+
+
+def g_table(
+    caption: str, columns: list[str], rows: list[list[str]], note: str, _: Gettext
+) -> Table:
+    """Effect sizes over their intervals (:func:`g_cell`): a row per dimension (its name
+    first), a column per comparison, headed ``columns``; ``note`` says which way g points."""
+    return Table(
+        caption=caption,
+        columns=[_("Dimension"), *columns],
+        rows=rows,
+        numeric=[False] + [True] * len(columns),
+        notes=[note],
+    )
 
 
 def unavailable(ctx: GlobalContext, section_id: str, heading: str) -> Section:

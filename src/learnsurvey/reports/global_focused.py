@@ -4,13 +4,11 @@ context only in aggregate."""
 
 from __future__ import annotations
 
-import numpy as np
 import pandas as pd
-from scipy import special
 
 from learnsurvey.analysis.groups import school_table
 from learnsurvey.analysis.inspection import DECILE, top_decile
-from learnsurvey.stats.effects import hedges_g
+from learnsurvey.stats.effects import hedges_g, mean_interval
 
 from . import format as fmt
 from .charts import Table
@@ -50,12 +48,9 @@ def _context_summary(ctx: GlobalContext, schools: list[str]) -> list[str]:
 
 def _mean_interval(values: pd.Series) -> tuple[float, float, float]:
     """Mean of school means with its t-based 95% interval."""
-    k = len(values)
     mean = float(values.mean())
-    if k < 2:
-        return mean, float("nan"), float("nan")
-    half = float(special.stdtrit(k - 1, 0.975)) * float(values.std(ddof=1)) / np.sqrt(k)
-    return mean, mean - half, mean + half
+    low, high = mean_interval(len(values), mean, float(values.std(ddof=1)))
+    return mean, float(low), float(high)
 
 
 def _weighted_high(part: pd.DataFrame) -> float:

@@ -21,6 +21,7 @@ from .global_common import (
     dimension_name,
     factor_name,
     g_cell,
+    g_table,
     high_bands,
     label,
     of_total,
@@ -148,7 +149,7 @@ def _pooled(part: pd.DataFrame) -> tuple[float, float, float]:
 
 def _g_frame(frame: pd.DataFrame) -> str:
     row = frame.iloc[0]
-    return f"{fmt.signed(row['hedges_g'])}\n{fmt.ci(row['ci_low'], row['ci_high'])}"
+    return g_cell(row["hedges_g"], row["ci_low"], row["ci_high"])
 
 
 def key_stage_section(ctx: GlobalContext) -> Section:
@@ -196,7 +197,7 @@ def key_stage_section(ctx: GlobalContext) -> Section:
             declines += int(g["ci_high"].iloc[0] < 0)
             cells.append(_g_frame(g))
         g_rows.append(cells)
-    g_columns = [_("Dimension")] + [f"{a} → {b}" for a, b in pairs]
+    g_columns = [f"{a} → {b}" for a, b in pairs]
     if primary and secondary:
         g_columns.append(_("Primary → secondary"))
     first, last = stages[0], stages[-1]
@@ -255,17 +256,15 @@ def key_stage_section(ctx: GlobalContext) -> Section:
         published=[sentence(t) for t in [published_value(ctx, "key_stage_trend")] if t],
         charts=[chart],
         tables=[
-            Table(
-                caption=_("Change between key stages: Hedges' g (95% CI)"),
-                columns=g_columns,
-                rows=g_rows,
-                numeric=[False] + [True] * (len(g_columns) - 1),
-                notes=[
-                    _(
-                        "A negative g means the later key stage scores lower. Each cell gives "
-                        "g and, below it, its 95% confidence interval."
-                    )
-                ],
+            g_table(
+                _("Change between key stages: Hedges' g (95% CI)"),
+                g_columns,
+                g_rows,
+                _(
+                    "A negative g means the later key stage scores lower. Each cell gives "
+                    "g and, below it, its 95% confidence interval."
+                ),
+                _,
             )
         ],
         method=[
@@ -388,16 +387,14 @@ def gender_section(ctx: GlobalContext) -> Section:
         published=said,
         charts=[chart],
         tables=[
-            Table(
-                caption=_('Differences from pupils recorded as "%(first)s": Hedges\' g (95%% CI)')
+            g_table(
+                _('Differences from pupils recorded as "%(first)s": Hedges\' g (95%% CI)')
                 % {"first": first.lower()},
-                columns=[_("Dimension"), *[f"{first} − {names[g]}" for g in others]],
-                rows=g_rows,
-                numeric=[False] + [True] * len(others),
-                notes=[
-                    _('A positive g means pupils recorded as "%(first)s" score higher.')
-                    % {"first": first.lower()}
-                ],
+                [f"{first} − {names[g]}" for g in others],
+                g_rows,
+                _('A positive g means pupils recorded as "%(first)s" score higher.')
+                % {"first": first.lower()},
+                _,
             )
         ],
         method=[

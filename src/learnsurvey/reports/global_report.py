@@ -20,7 +20,6 @@ from typing import Any
 import numpy as np
 import pandas as pd
 import yaml
-from pydantic import BaseModel, ConfigDict
 
 from learnsurvey.analysis.tables import wave_tables
 from learnsurvey.stats.disclosure import DisclosureError
@@ -32,6 +31,7 @@ from .global_psychometrics import notions_section, reliability_section
 from .global_pupils import gender_section, high_section, key_stage_section
 from .global_sample import sample_section
 from .global_schools import inspection_section, top_bottom_section
+from .header import ReportHeader
 from .inputs import ReportInputs
 from .render import Mode, render_html
 
@@ -61,17 +61,9 @@ SECTIONS: tuple[Callable[[GlobalContext], Section], ...] = (
 )
 
 
-class GlobalReport(BaseModel):
+class GlobalReport(ReportHeader):
     """The global report of one wave, every figure formatted and suppressed."""
 
-    model_config = ConfigDict(frozen=True)
-
-    title: str
-    subtitle: str
-    kicker: str
-    wave: str
-    generated: str
-    threshold: int
     sections: list[Section]
     with_published: bool = False
     """Whether the tables show the published Phase One figures beside ours."""

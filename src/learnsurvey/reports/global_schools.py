@@ -20,6 +20,7 @@ from .global_common import (
     as_float,
     dimension_name,
     g_cell,
+    g_table,
     high_bands,
     label,
     of_total,
@@ -291,16 +292,14 @@ def inspection_section(ctx: GlobalContext) -> Section:
             g_rows.append(cells)
         ref = _(label(REFERENCE_RATING))
         names.setdefault(REFERENCE_RATING, ref)
-        g_table = Table(
-            caption=_("School means of each rating against %(ref)s: Hedges' g (95%% CI)")
+        effects_table = g_table(
+            _("School means of each rating against %(ref)s: Hedges' g (95%% CI)")
             % {"ref": ref.lower()},
-            columns=[_("Dimension"), *[f"{names[r]} − {ref}" for r in others]],
-            rows=g_rows,
-            numeric=[False] + [True] * len(others),
-            notes=[
-                _("A positive g means that rating's schools score higher than %(ref)s.")
-                % {"ref": ref.lower()}
-            ],
+            [f"{names[r]} − {ref}" for r in others],
+            g_rows,
+            _("A positive g means that rating's schools score higher than %(ref)s.")
+            % {"ref": ref.lower()},
+            _,
         )
         for r in others:
             part = effects[effects["inspection_rating"] == r]
@@ -339,7 +338,7 @@ def inspection_section(ctx: GlobalContext) -> Section:
                 + " "
                 + " ".join(lead[2:]),
                 data,
-                g_table,
+                effects_table,
                 order=[d.name for d in inst.dimensions],
                 series=[names[r] for r in others],
                 x_title=_("Hedges' g against %(ref)s (school means)") % {"ref": ref.lower()},

@@ -14,7 +14,6 @@ from typing import Any
 
 import numpy as np
 import pandas as pd
-from pydantic import BaseModel, ConfigDict
 
 from learnsurvey.analysis.benchmarks import (
     MIN_OTHER_SCHOOLS,
@@ -33,6 +32,7 @@ from learnsurvey.stats.disclosure import suppress
 from . import format as fmt
 from .charts import Chart, Table
 from .guidance import load_guidance
+from .header import ReportHeader
 from .inputs import ReportInputs
 from .render import Mode, render_html
 from .school_parts import Parts, ScoreLine, build_parts
@@ -40,17 +40,9 @@ from .school_parts import Parts, ScoreLine, build_parts
 __all__ = ["SchoolReport", "SchoolReports", "ScoreLine", "render_school_report"]
 
 
-class SchoolReport(BaseModel):
+class SchoolReport(ReportHeader):
     """Everything the school report shows, suppressed and ready for the template."""
 
-    model_config = ConfigDict(frozen=True)
-
-    title: str
-    subtitle: str
-    kicker: str
-    wave: str
-    generated: str
-    threshold: int
     school: str
     """The school's key in the responses."""
     instrument: str

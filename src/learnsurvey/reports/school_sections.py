@@ -187,7 +187,7 @@ def change_section(
                 x.label,
                 fmt.number(r["mean_previous"]),
                 fmt.number(r["mean_current"]),
-                f"{fmt.signed(r['difference'])} ({fmt.ci(r['ci_low'], r['ci_high'])})",
+                _g(_num(r["difference"]), _num(r["ci_low"]), _num(r["ci_high"])),
                 _g(_num(r["hedges_g"]), _num(r["g_ci_low"]), _num(r["g_ci_high"])),
                 yes if clear else no,
             ]

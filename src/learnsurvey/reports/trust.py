@@ -14,7 +14,6 @@ from typing import Any
 
 import numpy as np
 import pandas as pd
-from pydantic import BaseModel, ConfigDict
 
 from learnsurvey.analysis.dashboard import school_spread
 from learnsurvey.analysis.groups import by_school_attribute, group_summary, school_table
@@ -24,6 +23,7 @@ from learnsurvey.stats.effects import hedges_g
 
 from . import format as fmt
 from .charts import Chart, Table
+from .header import ReportHeader
 from .inputs import ReportInputs
 from .render import render_html
 from .trust_parts import (
@@ -45,17 +45,9 @@ __all__ = ["TrustReport", "TrustReports", "render_trust_report"]
 KICKER = "The Learning Survey · trust report"
 
 
-class TrustReport(BaseModel):
+class TrustReport(ReportHeader):
     """Everything the trust report shows, already suppressed and formatted."""
 
-    model_config = ConfigDict(frozen=True)
-
-    title: str
-    subtitle: str
-    kicker: str
-    wave: str
-    generated: str
-    threshold: int
     trust: str
     n_schools: int
     """The trust's schools with responses in the wave."""

@@ -35,23 +35,21 @@ STAFF_INSTRUMENT = "staff-survey"
 
 def find_wave(ref: str | int) -> Wave:
     """A wave by id (or, failing that, by its exact name). ValueError if there is none."""
-    text = str(ref).strip()
-    found = Wave.objects.filter(pk=int(text)).first() if text.isdigit() else None
-    if found is None:
-        found = Wave.objects.filter(name=text).first()
-    if found is None:
-        raise ValueError(f"no wave with id or name {text!r}")
-    return found
+    return _by_id_or_name(Wave, ref, "wave")
 
 
 def find_trust(ref: str | int) -> Trust:
     """A trust by id (or, failing that, by its exact name). ValueError if there is none."""
+    return _by_id_or_name(Trust, ref, "trust")
+
+
+def _by_id_or_name[M: (Wave, Trust)](model: type[M], ref: str | int, what: str) -> M:
     text = str(ref).strip()
-    found = Trust.objects.filter(pk=int(text)).first() if text.isdigit() else None
+    found = model._default_manager.filter(pk=int(text)).first() if text.isdigit() else None
     if found is None:
-        found = Trust.objects.filter(name=text).first()
+        found = model._default_manager.filter(name=text).first()
     if found is None:
-        raise ValueError(f"no trust with id or name {text!r}")
+        raise ValueError(f"no {what} with id or name {text!r}")
     return found
 
 

@@ -132,9 +132,26 @@ def all_schools_report(request: HttpRequest, wave_id: int) -> HttpResponse:
 # --- the reports as web pages --------------------------------------------------------------
 
 
-def _web(render_report: Callable[..., str], report: Any) -> HttpResponse:
-    """The report's own page (a whole document: its landmarks, styles and cover), in the
-    reader's language where a translation exists."""
+def _web(
+    request: HttpRequest,
+    wave: Wave,
+    name: str,
+    build: Callable[[], Any],
+    render_report: Callable[..., str],
+) -> HttpResponse:
+    """The report ``build`` makes, as its own page (a whole document: its landmarks, styles
+    and cover) in the reader's language where a translation exists; or, when it cannot be
+    made (``build`` raises ValueError: no responses yet, or too few), a page that says so
+    about ``name`` — never how many."""
+    try:
+        report = build()
+    except ValueError:
+        return render(
+            request,
+            "reports/unavailable.html",
+            {"wave": wave, "name": name, "threshold": settings.MIN_GROUP_SIZE},
+            status=404,
+        )
     html = render_report(
         report,
         mode="web",
@@ -146,26 +163,18 @@ def _web(render_report: Callable[..., str], report: Any) -> HttpResponse:
     return HttpResponse(html)
 
 
-def _not_reportable(request: HttpRequest, wave: Wave, name: str) -> HttpResponse:
-    """A report that cannot be made (no responses yet, or too few): say so, never how many."""
-    return render(
-        request,
-        "reports/unavailable.html",
-        {"wave": wave, "name": name, "threshold": settings.MIN_GROUP_SIZE},
-        status=404,
-    )
-
-
 @login_required
 @require_GET
 def school_view(request: HttpRequest, wave_id: int, urn: str) -> HttpResponse:
     school = school_for(request, urn)
     wave = get_object_or_404(Wave, pk=wave_id)
-    try:
-        report = prepared(wave).schools().build(school.urn)
-    except ValueError:
-        return _not_reportable(request, wave, school.name)
-    return _web(render_school_report, report)
+    return _web(
+        request,
+        wave,
+        school.name,
+        lambda: prepared(wave).schools().build(school.urn),
+        render_school_report,
+    )
 
 
 @login_required
@@ -173,11 +182,13 @@ def school_view(request: HttpRequest, wave_id: int, urn: str) -> HttpResponse:
 def trust_view(request: HttpRequest, wave_id: int, trust_id: int) -> HttpResponse:
     trust = trust_for(request, trust_id)
     wave = get_object_or_404(Wave, pk=wave_id)
-    try:
-        report = prepared(wave).trusts().build(trust.name)
-    except ValueError:
-        return _not_reportable(request, wave, trust.name)
-    return _web(render_trust_report, report)
+    return _web(
+        request,
+        wave,
+        trust.name,
+        lambda: prepared(wave).trusts().build(trust.name),
+        render_trust_report,
+    )
 
 
 @login_required
@@ -185,11 +196,9 @@ def trust_view(request: HttpRequest, wave_id: int, trust_id: int) -> HttpRespons
 def global_view(request: HttpRequest, wave_id: int) -> HttpResponse:
     require_global(request)
     wave = get_object_or_404(Wave, pk=wave_id)
-    try:
-        report = prepared(wave).global_report()
-    except ValueError:
-        return _not_reportable(request, wave, wave.name)
-    return _web(render_global_report, report)
+    return _web(
+        request, wave, wave.name, lambda: prepared(wave).global_report(), render_global_report
+    )
 
 
 @require_GET

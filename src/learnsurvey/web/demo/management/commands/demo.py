@@ -146,12 +146,17 @@ def print_where_to_click(
         table.add_row(account.user.username, account.user.get_role_display(), account.scope)
     console.print(table)
     console.print(f"School dashboard: {root}{dashboard_path(loaded, accounts)}")
+    console.print(f"School report:    {root}{report_path(loaded, accounts)}  (web, and the PDF)")
     console.print(f"Pupil survey:     {root}{pupil_path(code.code)}  (access code {code.display})")
     console.print(f"Admin:            {root}/admin/  (as admin)")
 
 
 def dashboard_path(loaded: LoadedWave, accounts: DemoAccounts) -> str:
     return f"/dashboards/waves/{loaded.wave.pk}/schools/{accounts.school.urn}/"
+
+
+def report_path(loaded: LoadedWave, accounts: DemoAccounts) -> str:
+    return f"/reports/waves/{loaded.wave.pk}/schools/{accounts.school.urn}/"
 
 
 def pupil_path(code: str) -> str:
