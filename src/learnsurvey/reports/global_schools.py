@@ -132,7 +132,7 @@ def top_bottom_section(ctx: GlobalContext) -> Section:
         }
     )
     chart = dot_chart(
-        "top-bottom",
+        "top-bottom-chart",
         _("Mean score of the top and the bottom school, with 95% confidence intervals"),
         _(
             "Dot plot: for each dimension, the mean score of the top and of the bottom school "

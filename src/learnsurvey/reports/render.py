@@ -14,6 +14,7 @@ report follows the reader's language where a translation exists.
 
 from __future__ import annotations
 
+import ssl
 from collections.abc import Callable
 from functools import lru_cache
 from pathlib import Path
@@ -82,12 +83,22 @@ def html_to_pdf(html: str, *, base_url: str | None = None) -> bytes:
     """An A4 PDF of ``html`` (rendered with ``mode="pdf"``), tagged for assistive technology
     as far as WeasyPrint goes (PDF/UA-1 structure, title and language from the HTML)."""
     import weasyprint  # slow to import; only PDF output needs it
+    from weasyprint.urls import URLFetcher
 
-    document = weasyprint.HTML(string=html, base_url=base_url)
+    # A report embeds everything it shows (charts as data: URIs), so the printer may fetch
+    # nothing from anywhere: no remote resource can leak a reader's visit or slow a run.
+    # Sharing one SSL context spares building one per document (WeasyPrint's default).
+    fetcher = URLFetcher(ssl_context=_ssl_context(), allowed_protocols=("data",))
+    document = weasyprint.HTML(string=html, base_url=base_url, url_fetcher=fetcher)
     pdf = document.write_pdf(pdf_variant="pdf/ua-1", pdf_tags=True)
     if pdf is None:  # pragma: no cover - only without a target would it return None
         raise RuntimeError("WeasyPrint produced no PDF")
     return bytes(pdf)
+
+
+@lru_cache(maxsize=1)
+def _ssl_context() -> ssl.SSLContext:
+    return ssl.create_default_context()
 
 
 def write_assets(out_dir: Path) -> Path:
