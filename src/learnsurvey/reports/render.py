@@ -14,6 +14,7 @@ report follows the reader's language where a translation exists.
 
 from __future__ import annotations
 
+import os
 import ssl
 from collections.abc import Callable
 from functools import lru_cache
@@ -106,5 +107,8 @@ def write_assets(out_dir: Path) -> Path:
     target = Path(out_dir) / ASSETS / VEGA_FILE
     if not target.exists():
         target.parent.mkdir(parents=True, exist_ok=True)
-        target.write_text(vega_bundle(), encoding="utf-8")
+        # Written whole or not at all: another process may be writing the same file.
+        partial = target.with_name(f".{VEGA_FILE}.{os.getpid()}")
+        partial.write_text(vega_bundle(), encoding="utf-8")
+        partial.replace(target)
     return target

@@ -246,7 +246,7 @@ def write_school_reports(
         _PREPARED = reports  # inherited by the forked workers; never pickled
         try:
             pool = ProcessPoolExecutor(n_workers, mp_context=multiprocessing.get_context("fork"))
-            _run_pool(pool, keys, names, stems, out_dir, finished)
+            _run_pool(pool, _largest_first(inputs, keys), names, stems, out_dir, finished)
         finally:
             _PREPARED = None
     else:
@@ -261,9 +261,9 @@ def write_school_reports(
             initializer=_spawned_worker,
             initargs=(inputs,),
         )
-        _run_pool(pool, keys, names, stems, out_dir, finished)
-    # Only now: the chart script comes from vl-convert, whose threads would have made the
-    # workers unforkable (see the module's docstring).
+        _run_pool(pool, _largest_first(inputs, keys), names, stems, out_dir, finished)
+    # Only now, if no worker wrote it: the chart script comes from vl-convert, whose threads
+    # would have made the workers unforkable (see the module's docstring).
     write_assets(out_dir)
 
     written = [o for k in keys if isinstance(o := outcomes[k], ReportFiles)]
@@ -271,6 +271,13 @@ def write_school_reports(
     if failures:
         raise ReportErrors(failures=failures, written=written, total=len(keys))
     return written
+
+
+def _largest_first(inputs: ReportInputs, keys: list[str]) -> list[str]:
+    """The schools with most responses first: their reports take longest, and a long one
+    started last would leave the other workers idle at the end."""
+    sizes = inputs.current.responses.groupby("school")["n"].sum().to_dict()
+    return sorted(keys, key=lambda key: -int(sizes.get(key, 0)))
 
 
 def _run_pool(
@@ -282,6 +289,9 @@ def _run_pool(
     finished: Callable[[str, ReportFiles | str], None],
 ) -> None:
     with pool:
+        # The chart script for the standalone files is made by a worker while the others
+        # print (vl-convert takes a second or so to bundle it).
+        pool.submit(write_assets, out_dir)
         futures: dict[Future[ReportFiles | str], str] = {
             pool.submit(_school_job, key, names[key], stems[key], out_dir): key for key in keys
         }
