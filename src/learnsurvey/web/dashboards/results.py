@@ -21,6 +21,7 @@ from learnsurvey.analysis import DashboardBuilder, dashboard_payload
 from learnsurvey.instruments import Instrument
 from learnsurvey.io.responses import Coded, ResponseChunk
 from learnsurvey.web.schools.models import School, Trust
+from learnsurvey.web.waves.actions import decode_answer_bytes
 from learnsurvey.web.waves.models import Response, Wave, WaveResult
 
 from .models import SchoolResult
@@ -41,11 +42,11 @@ __all__ = [
     "is_stale",
     "response_chunks",
     "school_payload",
+    "school_pseudonyms",
     "trust_payload",
 ]
 
 CHUNK_ROWS = 20_000
-MISSING = ord("-")
 Progress = Callable[[int], None]
 
 
@@ -66,9 +67,8 @@ def _decode(answers: list[str], instrument: Instrument) -> NDArray[np.int8]:
     flat = np.frombuffer("".join(answers).encode("ascii"), dtype=np.uint8)
     if flat.size != n_items * len(answers):
         raise ValueError("a stored response does not have one answer per item")
-    raw = flat.reshape(len(answers), n_items)
-    codes = raw.astype(np.int16) - (ord("0") + instrument.scale.min)
-    return np.where(raw == MISSING, -1, codes).astype(np.int8)
+    values = decode_answer_bytes(flat.reshape(len(answers), n_items))
+    return np.where(values < 0, -1, values - instrument.scale.min).astype(np.int8)
 
 
 def response_chunks(
@@ -124,11 +124,11 @@ def compute_wave_result(wave: Wave, *, progress: Progress | None = None) -> Wave
     threshold = settings.MIN_GROUP_SIZE
     payload = dashboard_payload(builder.result(), threshold=threshold)
     schools = payload.pop("schools")
-    payload["pseudonyms"] = _pseudonyms(wave, list(schools))
+    payload["pseudonyms"] = school_pseudonyms(wave, list(schools))
     return _do_store(wave, payload, schools, bound, threshold)
 
 
-def _pseudonyms(wave: Wave, urns: list[str]) -> dict[str, int]:
+def school_pseudonyms(wave: Wave, urns: list[str]) -> dict[str, int]:
     """A number per school, stable within the wave: participating schools in the order they
     joined, then any other school with responses."""
     order = list(wave.participations.order_by("pk").values_list("school__urn", flat=True)) + sorted(

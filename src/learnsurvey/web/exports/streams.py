@@ -42,6 +42,7 @@ from learnsurvey.instruments import Instrument
 from learnsurvey.io.export import Sheet, csv_chunks, write_parquet, write_xlsx
 from learnsurvey.stats.disclosure import response_level_plan
 from learnsurvey.web.schools.models import School
+from learnsurvey.web.waves.actions import decode_answer_bytes
 from learnsurvey.web.waves.models import Response, Wave, WaveResult
 
 __all__ = [
@@ -56,7 +57,6 @@ __all__ = [
 CHUNK_ROWS = 50_000
 FORMATS = ("csv", "xlsx", "parquet")
 NOT_GIVEN = ""  # how the database stores a key stage or gender the pupil did not give
-MISSING = ord("-")
 Progress = Callable[[int], None]
 RAW_FIELDS = ("school_id", "key_stage", "gender", "answers")
 ORDER = ("school_id", "key_stage", "gender", "answers")
@@ -107,7 +107,7 @@ def _schema(instrument: Instrument) -> pa.Schema:
 
 def _pseudonyms(wave: Wave, urns: list[str]) -> dict[str, int]:
     """The wave's "School N" numbers (as in the global tables), computed if not cached yet."""
-    from learnsurvey.web.dashboards.results import _pseudonyms as numbered
+    from learnsurvey.web.dashboards.results import school_pseudonyms as numbered
 
     stored = (
         WaveResult.objects.filter(wave=wave).values_list("payload__pseudonyms", flat=True).first()
@@ -286,8 +286,8 @@ def _batch(chunk: pa.Table, plan: ResponsePlan) -> pa.RecordBatch:
     found = (keys >= 0) & (plan.keys[at] == keys) if len(plan.keys) else keys < -1
     take = pa.array(at[found])
     raw = _answers(chunk.column("answers"), len(plan.instrument.item_ids))[found]
-    values = (raw.astype(np.int16) - ord("0")).astype(np.int8)
-    missing = raw == MISSING
+    values = decode_answer_bytes(raw)
+    missing = values < 0
     arrays = [
         pa.array(plan.pseudonym[at[found]], type=pa.int32()),
         plan.phase.take(take),

@@ -6,9 +6,11 @@ import uuid
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
+import numpy as np
 from django.core.cache import cache
 from django.db import IntegrityError, transaction
 from django.utils import timezone
+from numpy.typing import NDArray
 
 from learnsurvey.instruments import Instrument
 from learnsurvey.web.schools.models import School
@@ -52,6 +54,13 @@ def encode_answers(instrument: Instrument, answers: Mapping[str, int | None]) ->
     if all(c == MISSING for c in chars):
         raise SubmissionError("no item was answered")
     return "".join(chars)
+
+
+def decode_answer_bytes(raw: NDArray[np.uint8]) -> NDArray[np.int8]:
+    """Stored answers as bytes (rows × items, one character each, as :func:`encode_answers`
+    writes them) → the answers given, −1 where missing: a whole table in one numpy pass."""
+    values = raw.astype(np.int16) - ord("0")
+    return np.where(raw == ord(MISSING), -1, values).astype(np.int8)
 
 
 def decode_answers(instrument: Instrument, stored: str) -> dict[str, int | None]:
