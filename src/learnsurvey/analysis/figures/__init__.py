@@ -1,0 +1,8 @@
+"""The contract between analysis and every view: a wave's figures, computed once.
+
+:func:`build_wave_figures` turns :class:`~learnsurvey.analysis.inputs.ReportInputs` into
+:class:`WaveFigures` — each school's, each trust's and the global figures as pydantic
+models, every table already cleared by :mod:`learnsurvey.stats.disclosure`. The dashboards,
+the JSON API, the exports and the reports read these models and compute nothing of their
+own. Django-free.
+"""

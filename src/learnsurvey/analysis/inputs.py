@@ -1,0 +1,201 @@
+"""What every report is built from: a wave's statistics, the school context, and optionally
+the previous wave and the staff survey of the same wave.
+
+The platform builds :class:`ReportInputs` from its database
+(:mod:`learnsurvey.web.reports.sources`); :func:`inputs_from_files` builds the same from a
+responses file in the import format, with no database at all. Django-free.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+
+from learnsurvey.instruments import Instrument
+from learnsurvey.io.responses import Coded, ResponseChunk, read_responses
+
+from .context import read_context
+from .dashboard import DashboardBuilder, DashboardStatistics
+
+__all__ = ["CONTEXT_COLUMNS", "ReportInputs", "inputs_from_files", "school_context", "split_waves"]
+
+CONTEXT_COLUMNS = (
+    "school",
+    "name",
+    "trust",
+    "phase",
+    "fsm_pct",
+    "inspection_rating",
+    "research_opt_in",
+)
+"""The columns of :attr:`ReportInputs.schools`; ``school`` is the key the responses use."""
+
+
+@dataclass(frozen=True)
+class ReportInputs:
+    """Everything a school, trust or global report reads. Nothing here is suppressed yet:
+    the report builders pass every figure through :mod:`learnsurvey.stats.disclosure`."""
+
+    wave: str
+    """The wave's name as readers know it (e.g. "Phase One, summer 2021")."""
+    current: DashboardStatistics
+    schools: pd.DataFrame
+    """One row per school, columns :data:`CONTEXT_COLUMNS` (missing values allowed except
+    ``school`` and ``name``)."""
+    threshold: int
+    previous: DashboardStatistics | None = None
+    previous_wave: str | None = None
+    staff: DashboardStatistics | None = None
+    """The staff survey of the same wave (instrument ``staff-survey``, same dimension ids)."""
+
+    @property
+    def instrument(self) -> Instrument:
+        return self.current.instrument
+
+    def school_name(self, school: str) -> str:
+        found = self.schools.loc[self.schools["school"] == school, "name"]
+        return str(found.iloc[0]) if len(found) else school
+
+    def trust_schools(self, trust: str) -> list[str]:
+        """The keys of the schools of ``trust`` (by name), in name order."""
+        part = self.schools[self.schools["trust"] == trust].sort_values("name")
+        return [str(s) for s in part["school"]]
+
+
+def school_context(table: pd.DataFrame | None, schools: Iterable[str]) -> pd.DataFrame:
+    """A context table with every column of :data:`CONTEXT_COLUMNS`, one row per school in
+    ``schools`` or ``table``: names default to the key, opt-in to False."""
+    keys = pd.DataFrame({"school": sorted({str(s) for s in schools})})
+    if table is None:
+        table = keys
+    else:
+        table = table.copy()
+        table["school"] = table["school"].astype(str)
+        table = table.merge(keys, on="school", how="outer")
+    if "name" not in table.columns:
+        table["name"] = table["school"]
+    table["name"] = table["name"].fillna(table["school"]).astype(str)
+    for column in CONTEXT_COLUMNS:
+        if column not in table.columns:
+            table[column] = None
+    table["research_opt_in"] = table["research_opt_in"].map(_truthy)
+    for column in ("trust", "phase", "inspection_rating"):
+        table[column] = table[column].where(table[column].notna(), None)
+    table["fsm_pct"] = pd.to_numeric(table["fsm_pct"], errors="coerce")
+    return table[list(CONTEXT_COLUMNS)].sort_values("school").reset_index(drop=True)
+
+
+def _truthy(value: object) -> bool:
+    if isinstance(value, str):
+        return value.strip().lower() in {"1", "true", "yes", "y"}
+    if value is None or (isinstance(value, float) and np.isnan(value)):
+        return False
+    return bool(value)
+
+
+def split_waves(
+    chunks: Iterable[ResponseChunk], instrument: Instrument
+) -> dict[str, DashboardStatistics]:
+    """One :class:`DashboardStatistics` per wave label, in order of first appearance.
+
+    Rows with no wave label are counted under ``""``."""
+    builders: dict[str, DashboardBuilder] = {}
+    for chunk in chunks:
+        labels = chunk.wave.labels
+        codes = chunk.wave.codes
+        for code in np.unique(codes).tolist():
+            label = labels[code] if code >= 0 else ""
+            mask = codes == code
+            part = chunk if mask.all() else _select(chunk, mask)
+            builder = builders.setdefault(label, DashboardBuilder(instrument))
+            builder.add(part)
+    return {label: b.result() for label, b in builders.items()}
+
+
+def _select(chunk: ResponseChunk, mask: np.ndarray) -> ResponseChunk:
+    def sub(part: Coded) -> Coded:
+        return Coded(part.codes[mask], part.labels)
+
+    return ResponseChunk(
+        first_row=chunk.first_row,
+        school=sub(chunk.school),
+        key_stage=sub(chunk.key_stage),
+        gender=sub(chunk.gender),
+        wave=sub(chunk.wave),
+        answers=chunk.answers[mask],
+    )
+
+
+def _pick(waves: dict[str, DashboardStatistics], wave: str | None, path: Path) -> str:
+    if wave is None:
+        if len(waves) == 1:
+            return next(iter(waves))
+        raise ValueError(
+            f"{path}: holds {len(waves)} waves ({', '.join(map(repr, waves))}); choose one"
+        )
+    if wave not in waves:
+        raise ValueError(f"{path}: no responses for wave {wave!r} (waves: {', '.join(waves)})")
+    return wave
+
+
+def inputs_from_files(
+    responses: Path,
+    instrument: Instrument,
+    *,
+    threshold: int,
+    wave: str | None = None,
+    previous_wave: str | None = None,
+    context: Path | None = None,
+    staff: Path | None = None,
+    staff_instrument: Instrument | None = None,
+    progress: Callable[[int], None] | None = None,
+) -> ReportInputs:
+    """Read a responses file in the import format (and optionally its school context and a
+    staff file) into :class:`ReportInputs`.
+
+    The file may hold several waves: ``wave`` chooses one (needed when there are several),
+    and the previous wave is ``previous_wave`` or else the wave that first appears just
+    before it in the file.
+    """
+
+    def counted(chunks: Iterable[ResponseChunk]) -> Iterable[ResponseChunk]:
+        for chunk in chunks:
+            if progress is not None:
+                progress(chunk.n_rows)
+            yield chunk
+
+    waves = split_waves(counted(read_responses(responses, instrument)), instrument)
+    if not waves:
+        raise ValueError(f"{responses}: holds no responses")
+    chosen = _pick(waves, wave, responses)
+    order = list(waves)
+    if previous_wave is None:
+        at = order.index(chosen)
+        previous_wave = order[at - 1] if at > 0 else None
+    elif previous_wave not in waves:
+        raise ValueError(f"{responses}: no responses for previous wave {previous_wave!r}")
+    staff_stats = None
+    if staff is not None:
+        if staff_instrument is None:
+            raise ValueError("a staff file needs the staff instrument")
+        staff_waves = split_waves(read_responses(staff, staff_instrument), staff_instrument)
+        staff_stats = staff_waves.get(chosen) or (
+            next(iter(staff_waves.values())) if len(staff_waves) == 1 else None
+        )
+        if staff_stats is None:
+            raise ValueError(f"{staff}: no staff responses for wave {chosen!r}")
+    table = read_context(context) if context is not None else None
+    current = waves[chosen]
+    return ReportInputs(
+        wave=chosen,
+        current=current,
+        schools=school_context(table, current.item_schools),
+        threshold=threshold,
+        previous=waves[previous_wave] if previous_wave is not None else None,
+        previous_wave=previous_wave,
+        staff=staff_stats,
+    )
