@@ -16,47 +16,54 @@ T = TypeVar("T")
 _DONE = object()
 
 
+class _Reader[T]:
+    """The background side: reads ``source`` into a bounded queue until told to stop."""
+
+    def __init__(self, source: Iterator[T], depth: int) -> None:
+        self.source = source
+        self.items: queue.Queue[object] = queue.Queue(maxsize=depth)
+        self.stop = threading.Event()
+
+    def put(self, item: object) -> bool:
+        while not self.stop.is_set():
+            try:
+                self.items.put(item, timeout=0.1)
+                return True
+            except queue.Full:
+                continue
+        return False
+
+    def run(self) -> None:
+        try:
+            for item in self.source:
+                if not self.put(item):
+                    return
+            self.put(_DONE)
+        except BaseException as exc:  # handed to the consumer, which re-raises it
+            self.put(exc)
+        finally:
+            close = getattr(self.source, "close", None)
+            if close is not None:
+                close()
+
+
 def prefetch[T](source: Iterator[T], depth: int = 2) -> Iterator[T]:
     """Yield the items of ``source``, producing up to ``depth`` of them ahead in a thread.
 
     An exception in ``source`` is raised here, in the consumer, at the point it occurred.
     Stopping early (``close()`` or an exception in the consumer) stops the reader too.
     """
-    items: queue.Queue[object] = queue.Queue(maxsize=depth)
-    stop = threading.Event()
-
-    def put(item: object) -> bool:
-        while not stop.is_set():
-            try:
-                items.put(item, timeout=0.1)
-                return True
-            except queue.Full:
-                continue
-        return False
-
-    def produce() -> None:
-        try:
-            for item in source:
-                if not put(item):
-                    return
-            put(_DONE)
-        except BaseException as exc:  # handed to the consumer, which re-raises it
-            put(exc)
-        finally:
-            close = getattr(source, "close", None)
-            if close is not None:
-                close()
-
-    reader = threading.Thread(target=produce, name="learnsurvey-prefetch", daemon=True)
-    reader.start()
+    reader = _Reader(source, depth)
+    thread = threading.Thread(target=reader.run, name="learnsurvey-prefetch", daemon=True)
+    thread.start()
     try:
         while True:
-            item = items.get()
+            item = reader.items.get()
             if item is _DONE:
                 return
             if isinstance(item, BaseException):
                 raise item
             yield item  # type: ignore[misc]
     finally:
-        stop.set()
-        reader.join()
+        reader.stop.set()
+        thread.join()

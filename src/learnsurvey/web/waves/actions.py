@@ -92,16 +92,8 @@ def do_submit_response(
     except ValueError:
         raise SubmissionError("the submission key is not a UUID") from None
     instrument = wave.instrument()
-    demographics = instrument.demographics
-    if year_group is not None:
-        if year_group not in YEAR_GROUPS:
-            raise SubmissionError(f"unknown year group {year_group}")
-        key_stage = key_stage or YEAR_GROUPS[year_group]
-        if key_stage != YEAR_GROUPS[year_group]:
-            raise SubmissionError(f"year {year_group} is not in {key_stage}")
-    if key_stage and key_stage not in demographics.key_stages:
-        raise SubmissionError(f"unknown key stage {key_stage!r}")
-    if gender and gender not in demographics.genders:
+    key_stage = _checked_key_stage(instrument, year_group, key_stage)
+    if gender and gender not in instrument.demographics.genders:
         raise SubmissionError(f"unknown gender {gender!r}")
     stored = encode_answers(instrument, answers)
     now = timezone.now()
@@ -134,6 +126,19 @@ def do_submit_response(
             raise SubmissionError("this submission key was already used elsewhere") from None
         return Submitted(existing, created=False)
     return Submitted(response, created=True)
+
+
+def _checked_key_stage(instrument: Instrument, year_group: int | None, key_stage: str) -> str:
+    """The key stage to store: the year group's when only that was given."""
+    if year_group is not None:
+        if year_group not in YEAR_GROUPS:
+            raise SubmissionError(f"unknown year group {year_group}")
+        key_stage = key_stage or YEAR_GROUPS[year_group]
+        if key_stage != YEAR_GROUPS[year_group]:
+            raise SubmissionError(f"year {year_group} is not in {key_stage}")
+    if key_stage and key_stage not in instrument.demographics.key_stages:
+        raise SubmissionError(f"unknown key stage {key_stage!r}")
+    return key_stage
 
 
 def do_create_access_codes(

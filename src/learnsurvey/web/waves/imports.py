@@ -91,57 +91,52 @@ def _choice_key(value: str) -> str:
     return value.strip().lower().replace("-", "_").replace(" ", "_")
 
 
-def _school_row(row: dict[str, str], number: int, problems: _Problems) -> dict[str, object] | None:
-    """One row's School fields (only the columns the file has), or None if it is bad."""
-    fields: dict[str, object] = {}
-    bad = False
-
-    def fail(column: str, message: str) -> None:
-        nonlocal bad
-        bad = True
-        problems.add(number, column, message)
-
-    for column in row:
-        value = (row[column] or "").strip()
-        if column == "urn":
-            if not value.isdigit() or len(value) > 20:
-                fail(column, f"{value!r} is not a URN (a number)" if value else "is empty")
-            fields["urn"] = value
-        elif column == "name":
-            if not value:
-                fail(column, "is empty; every school needs a name")
-            elif len(value) > 200:
-                fail(column, "is longer than 200 characters")
-            fields["name"] = value
-        elif column == "phase":
-            phases = School.Phase.values
-            if _choice_key(value) not in phases:
-                fail(column, f"{value!r} is not one of: {', '.join(phases)}")
-            fields["phase"] = _choice_key(value)
-        elif column == "trust":
-            fields["trust"] = value[:200]
-        elif column in ("region", "country"):
-            fields[column] = value[:100] or ("England" if column == "country" else "")
-        elif column in ("fsm_pct", "eal_pct", "send_pct"):
-            fields[column] = _percentage(value, column, fail)
-        elif column == "inspection_rating":
-            ratings = School.Rating.values
-            if value and _choice_key(value) not in ratings:
-                fail(column, f"{value!r} is not one of: {', '.join(ratings)} (or empty)")
-            fields[column] = _choice_key(value) if value else ""
-        elif column == "inspection_date":
-            try:
-                fields[column] = date.fromisoformat(value) if value else None
-            except ValueError:
-                fail(column, f"{value!r} is not a date written as YYYY-MM-DD")
-        elif column == "research_opt_in":
-            if value.lower() not in TRUE_WORDS | FALSE_WORDS:
-                fail(column, f"{value!r} is not yes or no")
-            fields[column] = value.lower() in TRUE_WORDS
-    return None if bad else fields
+class _Bad(ValueError):
+    """One cell's problem, in words for the row-numbered error list."""
 
 
-def _percentage(value: str, column: str, fail: Callable[[str, str], None]) -> float | None:
+def _urn(value: str) -> str:
+    if not value.isdigit() or len(value) > 20:
+        raise _Bad(f"{value!r} is not a URN (a number)" if value else "is empty")
+    return value
+
+
+def _name(value: str) -> str:
+    if not value:
+        raise _Bad("is empty; every school needs a name")
+    if len(value) > 200:
+        raise _Bad("is longer than 200 characters")
+    return value
+
+
+def _phase(value: str) -> str:
+    phases = School.Phase.values
+    if _choice_key(value) not in phases:
+        raise _Bad(f"{value!r} is not one of: {', '.join(phases)}")
+    return _choice_key(value)
+
+
+def _rating(value: str) -> str:
+    ratings = School.Rating.values
+    if value and _choice_key(value) not in ratings:
+        raise _Bad(f"{value!r} is not one of: {', '.join(ratings)} (or empty)")
+    return _choice_key(value) if value else ""
+
+
+def _date(value: str) -> date | None:
+    try:
+        return date.fromisoformat(value) if value else None
+    except ValueError:
+        raise _Bad(f"{value!r} is not a date written as YYYY-MM-DD") from None
+
+
+def _yes_no(value: str) -> bool:
+    if value.lower() not in TRUE_WORDS | FALSE_WORDS:
+        raise _Bad(f"{value!r} is not yes or no")
+    return value.lower() in TRUE_WORDS
+
+
+def _percentage(value: str) -> float | None:
     if not value:
         return None
     try:
@@ -149,9 +144,41 @@ def _percentage(value: str, column: str, fail: Callable[[str, str], None]) -> fl
     except ValueError:
         number = float("nan")
     if not 0 <= number <= 100:  # also false for NaN
-        fail(column, f"{value!r} is not a percentage from 0 to 100")
-        return None
+        raise _Bad(f"{value!r} is not a percentage from 0 to 100")
     return number
+
+
+_SCHOOL_COLUMNS: dict[str, Callable[[str], object]] = {
+    "urn": _urn,
+    "name": _name,
+    "phase": _phase,
+    "trust": lambda value: value[:200],
+    "region": lambda value: value[:100],
+    "country": lambda value: value[:100] or "England",
+    "fsm_pct": _percentage,
+    "eal_pct": _percentage,
+    "send_pct": _percentage,
+    "inspection_rating": _rating,
+    "inspection_date": _date,
+    "research_opt_in": _yes_no,
+}
+"""How each known column of a schools file is read; other columns are ignored."""
+
+
+def _school_row(row: dict[str, str], number: int, problems: _Problems) -> dict[str, object] | None:
+    """One row's School fields (only the columns the file has), or None if it is bad."""
+    fields: dict[str, object] = {}
+    bad = False
+    for column in row:
+        parse = _SCHOOL_COLUMNS.get(column)
+        if parse is None:
+            continue
+        try:
+            fields[column] = parse((row[column] or "").strip())
+        except _Bad as problem:
+            bad = True
+            problems.add(number, column, str(problem))
+    return None if bad else fields
 
 
 def read_schools(text: str) -> list[dict[str, object]]:
