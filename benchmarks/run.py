@@ -39,10 +39,12 @@ from lsbench.data import (  # noqa: E402
 )
 from lsbench.machine import git_revision, load_average, machine_facts  # noqa: E402
 from lsbench.measure import Measurement, measure  # noqa: E402
+from lsbench.polychoric import PolychoricTiming, time_polychoric  # noqa: E402
 from lsbench.progress import Steps  # noqa: E402
 from lsbench.report import (  # noqa: E402
     ALPHA_HEADER,
     CHECK_HEADER,
+    POLYCHORIC_HEADER,
     RESULT_HEADER,
     SPEEDUP_HEADER,
     BenchRun,
@@ -50,6 +52,8 @@ from lsbench.report import (  # noqa: E402
     SizeResult,
     alpha_rows,
     check_rows,
+    polychoric_line,
+    polychoric_rows,
     render_markdown,
     results_rows,
     speedup_rows,
@@ -209,11 +213,22 @@ def bench_size(
     return result
 
 
+def run_polychoric(repeats: int, steps: Steps) -> PolychoricTiming:
+    with steps.spinner("polychoric correlations of 36 items, in memory"):
+        timing = time_polychoric(repeats=repeats)
+    steps.note(
+        f"  polychoric 36 × 36, 3,000 pupils: {timing.seconds:.3f} s median "
+        f"(max |ρ − λλ′| {timing.max_abs_error:.3f})"
+    )
+    return timing
+
+
 def print_tables(console: Console, run: BenchRun) -> None:
     sections = [
         ("learnsurvey analyse (whole process)", RESULT_HEADER, results_rows(run.results)),
         ("Against R (psych + lme4)", SPEEDUP_HEADER, speedup_rows(run.results)),
         ("Against pingouin (alpha only, in memory)", ALPHA_HEADER, alpha_rows(run.results)),
+        ("Polychoric correlations (in memory)", POLYCHORIC_HEADER, polychoric_rows(run.polychoric)),
         ("Agreement with R", CHECK_HEADER, check_rows(run.results)),
     ]
     for title, header, rows in sections:
@@ -223,7 +238,7 @@ def print_tables(console: Console, run: BenchRun) -> None:
         for row in rows:
             table.add_row(*row)
         console.print(table)
-    for line in target_lines(run.results):
+    for line in [*target_lines(run.results), *polychoric_line(run.polychoric)]:
         console.print(f"• {line}", highlight=False)
 
 
@@ -268,6 +283,7 @@ def main(argv: Sequence[str] | None = None) -> int:
                 else f"R: {status.reason}"
             )
         results = [bench_size(s, args, status, instrument, steps) for s in args.size_list]
+        polychoric = run_polychoric(args.repeats, steps)
     argv_text = sys.argv[1:] if argv is None else list(argv)
     run = BenchRun(
         command=shlex.join([".venv/bin/python", "benchmarks/run.py", *argv_text]),
@@ -283,6 +299,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         load_after=load_average(),
         revision=git_revision(REPO),
         results=results,
+        polychoric=polychoric,
     )
     print_tables(Console() if sys.stdout.isatty() else Console(width=200), run)
     write_reports(console, run, args)

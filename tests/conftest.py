@@ -36,7 +36,12 @@ def _empty_cache(settings: Any) -> None:
     # counters from one test must not leak into the next.
     from django.core.cache import cache
 
+    from learnsurvey.web.reports import prepared
+
     cache.clear()
+    # A wave's figures are kept per process under the ids of its newest responses, which a
+    # rolled-back test hands out again: each test builds its own.
+    prepared.clear()
 
 
 @pytest.fixture

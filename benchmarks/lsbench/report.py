@@ -11,13 +11,17 @@ from .alpha import AlphaTiming
 from .crosscheck import Check
 from .data import DEFAULT_SIZES, Dataset, Size, parse_size
 from .measure import LONG_RUN_S, Measurement
+from .polychoric import CATEGORIES, ITEMS, PUPILS, TARGET_S, PolychoricTiming
 from .rref import RStatus
 
 __all__ = [
+    "POLYCHORIC_HEADER",
     "BenchRun",
     "ProgramResult",
     "SizeResult",
     "Target",
+    "polychoric_line",
+    "polychoric_rows",
     "render_markdown",
     "results_rows",
     "speedup_rows",
@@ -105,6 +109,7 @@ class BenchRun:
     load_after: str
     revision: str
     results: list[SizeResult]
+    polychoric: PolychoricTiming | None = None
 
     @property
     def full(self) -> bool:
@@ -246,6 +251,34 @@ def alpha_rows(results: list[SizeResult]) -> list[list[str]]:
     return rows
 
 
+POLYCHORIC_HEADER = ["Items × pupils", "Median s", "Each run, s", "max |ρ − λλ′|", "Target", "Met"]
+
+
+def polychoric_rows(timing: PolychoricTiming | None) -> list[list[str]]:
+    if timing is None:
+        return []
+    return [
+        [
+            f"{ITEMS} × {PUPILS:,}",
+            f"{timing.seconds:.3f}",
+            ", ".join(f"{r:.3f}" for r in timing.runs),
+            f"{timing.max_abs_error:.3f}",
+            f"≤ {TARGET_S:g} s",
+            _verdict(timing.met),
+        ]
+    ]
+
+
+def polychoric_line(timing: PolychoricTiming | None) -> list[str]:
+    """The polychoric target's line for the targets list (none when it was not run)."""
+    if timing is None:
+        return []
+    return [
+        f"Polychoric matrix of {ITEMS} items ({PUPILS:,} pupils), in memory: "
+        f"≤ {TARGET_S:g} s — {timing.seconds:.3f} s: {_verdict(timing.met)}"
+    ]
+
+
 CHECK_HEADER = [
     "Rows",
     "Statistic",
@@ -367,6 +400,11 @@ def _what_is_measured(run: BenchRun) -> str:
   `pingouin.cronbach_alpha` for the nine dimensions and overall, against learnsurvey's own
   alpha path (reverse-coding, the item-pair count tables, covariances, alpha) on the same
   answers.
+* **Polychoric** times `learnsurvey.stats.correlation.polychoric` in-process on the
+  item-pair count tables of {ITEMS} items with {CATEGORIES} categories answered by
+  {PUPILS:,} pupils (a one-factor model, seed 3; the tables are built before the clock
+  starts), median of {run.repeats}. The largest distance of an estimate from the model's
+  correlation is shown beside the time, so that a fast wrong answer would be seen.
 * **Agreement** compares our CSV tables (6 significant digits) with R's results on the same
   file.
 * **Data** are synthetic (`learnsurvey synth`'s model, `phase-one` parameters, seed
@@ -409,7 +447,8 @@ def render_markdown(run: BenchRun) -> str:
         f"_Written by `benchmarks/run.py` on {run.started:%Y-%m-%d %H:%M} UTC (the run took "
         f"{took:.0f} min). `make bench` rewrites this page: do not edit it by hand._\n"
     )
-    targets = "\n".join(f"* {line}" for line in target_lines(run.results)) or "_None judged._"
+    lines = [*target_lines(run.results), *polychoric_line(run.polychoric)]
+    targets = "\n".join(f"* {line}" for line in lines) or "_None judged._"
     parts: list[Any] = [
         header,
         _how_to_run(run),
@@ -421,6 +460,8 @@ def render_markdown(run: BenchRun) -> str:
         _md_table(SPEEDUP_HEADER, speedup_rows(run.results)),
         "## Against pingouin (alpha only, in memory)\n",
         _md_table(ALPHA_HEADER, alpha_rows(run.results)),
+        "## Polychoric correlations (in memory)\n",
+        _md_table(POLYCHORIC_HEADER, polychoric_rows(run.polychoric)),
         "## Agreement with R (correctness cross-check)\n",
         _md_table(CHECK_HEADER, check_rows(run.results)),
         "## Data\n",

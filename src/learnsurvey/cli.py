@@ -119,6 +119,9 @@ def analyse(
                 context=context,
                 on_rows=advance,
                 rotation=rotation,
+                # A file without a school column (psych's bfi, one school's own export) is
+                # one group, named after the file.
+                school_if_missing=responses.stem,
             )
         written = write_tables(result.tables, out_dir, fmt="json" if fmt == "json" else "csv")
     except ValueError as exc:

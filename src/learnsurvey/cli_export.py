@@ -1,13 +1,13 @@
 """`learnsurvey export`: a wave's anonymised responses or a global table, from the platform.
 
-The same functions as the web downloads (:mod:`learnsurvey.web.exports`), so the files are
-the same: suppressed, pseudonymised, formula injection neutralised. Django is set up only
-when the command runs (``DJANGO_SETTINGS_MODULE`` defaults to the platform's settings).
+The same functions as the web downloads, reached through :mod:`learnsurvey._platform`, so
+the files are the same: suppressed, pseudonymised, formula injection neutralised. Django is
+set up only when the command runs (``DJANGO_SETTINGS_MODULE`` defaults to the platform's
+settings).
 """
 
 from __future__ import annotations
 
-import os
 import sys
 import time
 from collections.abc import Callable
@@ -21,18 +21,11 @@ from rich.markup import escape
 from learnsurvey._progress import row_progress
 
 if TYPE_CHECKING:
-    from learnsurvey.web.waves.models import Wave
+    from learnsurvey._platform import PlatformWave
 
 __all__ = ["export"]
 
 console = Console(stderr=True)
-
-
-def _django() -> None:
-    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "learnsurvey.web.settings")
-    import django
-
-    django.setup()
 
 
 @click.command()
@@ -56,12 +49,12 @@ def export(wave_id: int, responses_level: bool, table: str | None, fmt: str, out
     """Export a wave's anonymised responses or one of its global tables as CSV, XLSX or Parquet."""
     if responses_level == (table is not None):
         raise click.UsageError("give exactly one of --responses-level and --table NAME")
-    _django()
-    from learnsurvey.web.waves.models import Wave
+    from learnsurvey import _platform
 
-    wave: Wave | None = Wave.objects.filter(pk=wave_id).first()
-    if wave is None:
-        _fail(f"there is no wave {wave_id}")
+    try:
+        wave = _platform.wave_by_id(wave_id)
+    except ValueError as exc:
+        _fail(str(exc))
     out.parent.mkdir(parents=True, exist_ok=True)
     started = time.perf_counter()
     try:
@@ -76,25 +69,24 @@ def export(wave_id: int, responses_level: bool, table: str | None, fmt: str, out
     )
 
 
-def _responses(wave: Wave, fmt: str, out: Path) -> int:
-    from learnsurvey.web.exports.streams import export_responses, plan_responses
+def _responses(wave: PlatformWave, fmt: str, out: Path) -> int:
+    from learnsurvey._platform import plan_response_export
 
-    plan = plan_responses(wave)
-    with row_progress(console, "Exporting responses", plan.n_rows) as advance:
-        return export_responses(wave, fmt, out, plan=plan, progress=advance)
+    release = plan_response_export(wave)
+    with row_progress(console, "Exporting responses", release.n_rows) as advance:
+        return release.write(fmt, out, progress=advance)
 
 
-def _table_writer(name: str) -> Callable[[Wave, str, Path], int]:
+def _table_writer(name: str) -> Callable[[PlatformWave, str, Path], int]:
     return lambda wave, fmt, out: _table(wave, name, fmt, out)
 
 
-def _table(wave: Wave, name: str, fmt: str, out: Path) -> int:
+def _table(wave: PlatformWave, name: str, fmt: str, out: Path) -> int:
+    from learnsurvey._platform import ALL_TABLES, global_tables
     from learnsurvey.io.export import Sheet, csv_chunks, write_parquet, write_xlsx
-    from learnsurvey.web.dashboards.results import global_payload
-    from learnsurvey.web.exports.tables import ALL, global_tables
 
-    tables = global_tables(global_payload(wave))
-    if name == ALL:
+    tables = global_tables(wave)
+    if name == ALL_TABLES:
         if fmt != "xlsx" or not tables:
             raise ValueError("every table at once comes as a workbook (--format xlsx) only")
         return write_xlsx(out, [Sheet(n, t.schema, [t]) for n, t in tables.items()])

@@ -1,13 +1,12 @@
 """`learnsurvey report`: write a school's, a trust's, every school's or the wave's report as
 HTML and PDF, from a responses file (no database) or from the platform's database.
 
-Registered on :data:`learnsurvey.cli.main`; kept in its own module because it is the one
-command that may start Django (only without ``--responses``).
+Registered on :data:`learnsurvey.cli.main`. Without ``--responses`` it reads the platform's
+database, through :mod:`learnsurvey._platform` only.
 """
 
 from __future__ import annotations
 
-import os
 import time
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -201,26 +200,20 @@ def _inputs_from_files(
 def _inputs_from_database(
     wave_ref: str, target: Target, min_group_size: int | None
 ) -> tuple[ReportInputs, Target]:
-    """Start Django (only now: file reports need no database), read the wave's responses
-    and turn the platform's ids (URN, trust id) into the report's keys."""
-    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "learnsurvey.web.settings")
-    import django
+    """Read the wave's responses from the platform (Django starts only now: file reports
+    need no database) and turn its ids (URN, trust id) into the report's keys."""
+    from learnsurvey import _platform
 
-    django.setup()
-    from learnsurvey.web.reports.sources import find_trust, find_wave, inputs_from_database
-    from learnsurvey.web.schools.models import School
-    from learnsurvey.web.waves.models import Response
-
-    found = find_wave(wave_ref)
-    if target.school is not None and not School.objects.filter(urn=target.school).exists():
-        raise click.ClickException(f"no school with URN {target.school!r}")
+    wave = _platform.find_wave(wave_ref)
+    if target.school is not None:
+        _platform.require_school(target.school)
     if target.trust is not None:
-        target.trust = find_trust(target.trust).name
+        target.trust = _platform.trust_name(target.trust)
     threshold = None if min_group_size is None else _threshold(min_group_size)
     with bar_progress(err_console) as bar:
-        task = bar.add_task("Reading responses", total=Response.objects.filter(wave=found).count())
-        inputs = inputs_from_database(
-            found, threshold=threshold, progress=lambda n: bar.advance(task, n)
+        task = bar.add_task("Reading responses", total=wave.count_responses())
+        inputs = _platform.report_inputs(
+            wave, threshold=threshold, progress=lambda n: bar.advance(task, n)
         )
     return inputs, target
 

@@ -1,4 +1,5 @@
-"""The dashboards' figures (Django-free): equal to a direct pandas computation, suppressed."""
+"""The dashboards' figures (Django-free): every school's figures and the wave's own part,
+equal to a direct pandas computation, suppressed."""
 
 from __future__ import annotations
 
@@ -11,7 +12,10 @@ import pandas as pd
 import pytest
 
 from learnsurvey.analysis import DashboardBuilder, dashboard_payload, school_spread
-from learnsurvey.analysis.dashboard import band_ids
+from learnsurvey.analysis.dashboard import DashboardStatistics, band_ids
+from learnsurvey.analysis.figures.school import SchoolFigures, build_school_figures
+from learnsurvey.analysis.groups import school_table
+from learnsurvey.analysis.inputs import ReportInputs, school_context
 from learnsurvey.analysis.scoring import ScoreLayout, reverse_codes, score_answers
 from learnsurvey.instruments import load_instrument
 from learnsurvey.io import read_responses, write_responses
@@ -31,27 +35,36 @@ def wave_file(tmp_path_factory: pytest.TempPathFactory) -> Path:
     return path
 
 
-def _payload(path: Path, chunk_rows: int = 1 << 15) -> dict[str, Any]:
+def _data(path: Path, chunk_rows: int = 1 << 15) -> DashboardStatistics:
     builder = DashboardBuilder(INSTRUMENT)
     for chunk in read_responses(path, INSTRUMENT, chunk_rows=chunk_rows):
         builder.add(chunk)
-    return dashboard_payload(builder.result(), threshold=THRESHOLD)
+    return builder.result()
 
 
-def _heat(payload: dict[str, Any]) -> pd.DataFrame:
-    """The schools × dimensions table, gathered from the schools' sections."""
-    return pd.DataFrame(
-        [
-            {**cell, "school": school}
-            for school, section in payload["schools"].items()
-            for cell in section["heat"]
-        ]
+def _figures(data: DashboardStatistics) -> dict[str, SchoolFigures]:
+    inputs = ReportInputs(
+        wave="w",
+        current=data,
+        schools=school_context(None, data.item_schools),
+        threshold=THRESHOLD,
     )
+    return build_school_figures(inputs)
 
 
 @pytest.fixture(scope="module")
-def payload(wave_file: Path) -> dict[str, Any]:
-    return _payload(wave_file)
+def data(wave_file: Path) -> DashboardStatistics:
+    return _data(wave_file)
+
+
+@pytest.fixture(scope="module")
+def payload(data: DashboardStatistics) -> dict[str, Any]:
+    return dashboard_payload(data, threshold=THRESHOLD)
+
+
+@pytest.fixture(scope="module")
+def figures(data: DashboardStatistics) -> dict[str, SchoolFigures]:
+    return _figures(data)
 
 
 @pytest.fixture(scope="module")
@@ -72,13 +85,14 @@ def pupils(wave_file: Path) -> pd.DataFrame:
 
 
 def test_it_gives_school_scores_and_benchmark_as_pandas_does(
-    payload: dict[str, Any], pupils: pd.DataFrame
+    figures: dict[str, SchoolFigures], payload: dict[str, Any], pupils: pd.DataFrame
 ) -> None:
     for school, own in pupils.groupby("school"):
-        section = payload["schools"][school]
-        assert section["publishable"]
-        assert section["n_responses"] == len(own)
-        for row in section["scores"]:
+        section = figures[str(school)]
+        assert section.publishable
+        assert section.n_responses == len(own)
+        for score in section.scores:
+            row = score.model_dump()
             column = f"{row['kind']}:{row['score']}"
             mine, everyone = own[column].dropna(), pupils[column].dropna()
             assert row["n"] == len(mine)
@@ -93,58 +107,74 @@ def test_it_gives_school_scores_and_benchmark_as_pandas_does(
                 j * (mine.mean() - everyone.mean()) / pooled, abs=1e-3
             )
             assert row["g_ci_low"] < row["hedges_g"] < row["g_ci_high"]
+    bench = {(r["kind"], r["score"]): r for r in payload["benchmark"]}
+    for kind, name in zip(LAYOUT.kinds, LAYOUT.ids, strict=True):
+        assert bench[(kind, name)]["mean"] == pytest.approx(pupils[f"{kind}:{name}"].mean())
 
 
-def test_it_gives_band_shares_as_pandas_does(payload: dict[str, Any], pupils: pd.DataFrame) -> None:
-    school, own = next(iter(pupils.groupby("school")))
-    row = next(r for r in payload["schools"][school]["scores"] if r["score"] == "challenge")
-    scores = own["dimension:challenge"].dropna().to_numpy()
-    bands = band_ids(scores, INSTRUMENT)
-    for band in INSTRUMENT.bands:
-        share = 100 * sum(b == band.id for b in bands) / len(scores)
-        assert row[f"pct_{band.id}"] == pytest.approx(share)
+def test_it_gives_band_shares_as_pandas_does_unless_they_stand_for_a_few_pupils(
+    figures: dict[str, SchoolFigures], pupils: pd.DataFrame
+) -> None:
+    hidden = 0
+    for school, own in pupils.groupby("school"):
+        score = figures[str(school)].score("dimension", "challenge")
+        assert score is not None
+        scores = own["dimension:challenge"].dropna().to_numpy()
+        bands = band_ids(scores, INSTRUMENT)
+        for band, shown in zip(INSTRUMENT.bands, score.bands, strict=True):
+            count = sum(b == band.id for b in bands)
+            if 0 < count < THRESHOLD:
+                # A share that is a count of 1 to 9 pupils is never published exactly.
+                assert shown.pct is None
+            if shown.pct is None:
+                hidden += 1
+                continue
+            assert shown.pct == pytest.approx(100 * count / len(scores))
+    assert hidden
 
 
 def test_it_gives_key_stage_means_and_counts_within_each_school(
-    payload: dict[str, Any], pupils: pd.DataFrame
+    figures: dict[str, SchoolFigures], pupils: pd.DataFrame
 ) -> None:
     for school, own in pupils.groupby("school"):
-        section = payload["schools"][school]
-        counts = {r["key_stage"]: r for r in section["key_stage_counts"]}
+        section = figures[str(school)]
+        counts = {r.group: r for r in section.key_stage_counts}
         assert set(counts) == set(own["key_stage"])
         for group, rows in own.groupby("key_stage"):
-            c = counts[group]
-            assert c["suppressed"] or c["n"] == len(rows)
+            c = counts[str(group)]
+            assert c.suppressed or c.n == len(rows)
             if len(rows) < THRESHOLD:
-                assert c["suppressed"]
-                assert c["n"] is None
-        for r in section["key_stages"]:
-            rows = own[own["key_stage"] == r["key_stage"]][f"dimension:{r['dimension']}"]
-            if r["suppressed"]:
-                assert r["mean"] is None
+                assert c.suppressed
+                assert c.n is None
+        for r in section.key_stages:
+            values = own[own["key_stage"] == r.group][f"dimension:{r.dimension}"]
+            if r.suppressed:
+                assert r.mean is None
             else:
-                assert r["n"] >= THRESHOLD
-                assert r["mean"] == pytest.approx(rows.dropna().mean())
+                assert r.n is not None
+                assert r.n >= THRESHOLD
+                assert r.mean == pytest.approx(values.dropna().mean())
 
 
 def test_it_picks_the_highest_and_lowest_items_of_each_school(
-    payload: dict[str, Any], pupils: pd.DataFrame
+    figures: dict[str, SchoolFigures], pupils: pd.DataFrame
 ) -> None:
     for school, own in pupils.groupby("school"):
         means = own[[f"item:{i}" for i in INSTRUMENT.item_ids]].mean()
-        items = payload["schools"][school]["items"]
-        highest = [r for r in items if r["position"] == "highest"]
-        lowest = [r for r in items if r["position"] == "lowest"]
+        highest = figures[str(school)].highest_items
+        lowest = figures[str(school)].lowest_items
         assert len(highest) == len(lowest) == 3
-        assert highest[0]["mean"] == pytest.approx(means.max())
-        assert lowest[0]["mean"] == pytest.approx(means.min())
-        assert highest[0]["mean"] >= highest[2]["mean"] >= lowest[2]["mean"] >= lowest[0]["mean"]
+        assert highest[0].mean == pytest.approx(means.max())
+        assert lowest[0].mean == pytest.approx(means.min())
+        assert highest[0].mean >= highest[2].mean >= lowest[2].mean >= lowest[0].mean
+        by_item = {i.id: i.dimension for i in INSTRUMENT.items}
+        assert all(x.dimension == by_item[x.item] for x in highest + lowest)
 
 
 def test_it_shrinks_school_means_towards_the_grand_mean(
-    payload: dict[str, Any], pupils: pd.DataFrame
+    data: DashboardStatistics, pupils: pd.DataFrame
 ) -> None:
-    table = _heat(payload)
+    table = school_table(data.stats, threshold=THRESHOLD)
     for dim in INSTRUMENT.dimension_ids:
         column = f"dimension:{dim}"
         groups = pupils.groupby("school")[column]
@@ -153,25 +183,26 @@ def test_it_shrinks_school_means_towards_the_grand_mean(
         grand = random_intercept_reml(n, mean, ss).grand_mean
         rows = table[(table["dimension"] == dim) & ~table["suppressed"]]
         assert len(rows) == pupils["school"].nunique()
-        for r in rows.itertuples():
-            lo, hi = sorted([r.mean, grand])
-            assert lo - 1e-12 <= r.shrunken_mean <= hi + 1e-12
-            assert r.shrunken_ci_low <= r.shrunken_mean <= r.shrunken_ci_high
+        columns = ["mean", "shrunken_mean", "shrunken_ci_low", "shrunken_ci_high"]
+        for mean, shrunk, low, high in rows[columns].to_numpy(dtype=float):
+            lo, hi = sorted([mean, grand])
+            assert lo - 1e-12 <= shrunk <= hi + 1e-12
+            assert low <= shrunk <= high
 
 
 def test_it_gives_the_same_figures_whatever_the_chunk_size(
-    wave_file: Path, payload: dict[str, Any]
+    wave_file: Path, figures: dict[str, SchoolFigures]
 ) -> None:
-    small = _payload(wave_file, chunk_rows=333)
-    for school, section in payload["schools"].items():
-        other = small["schools"][school]
-        for a, b in zip(section["scores"], other["scores"], strict=True):
-            assert a["mean"] == pytest.approx(b["mean"])
-            assert a["n"] == b["n"]
-        assert [x["item"] for x in section["items"]] == [y["item"] for y in other["items"]]
-        assert [x["mean"] for x in section["items"]] == pytest.approx(
-            [y["mean"] for y in other["items"]]
-        )
+    small = _figures(_data(wave_file, chunk_rows=333))
+    for school, section in figures.items():
+        other = small[school]
+        for a, b in zip(section.scores, other.scores, strict=True):
+            assert a.mean == pytest.approx(b.mean)
+            assert a.n == b.n
+        mine = section.highest_items + section.lowest_items
+        theirs = other.highest_items + other.lowest_items
+        assert [x.item for x in mine] == [y.item for y in theirs]
+        assert [x.mean for x in mine] == pytest.approx([y.mean for y in theirs])
 
 
 def test_it_is_plain_json(payload: dict[str, Any]) -> None:
@@ -188,15 +219,15 @@ def test_it_shows_nothing_of_a_school_with_too_few_pupils(tmp_path: Path) -> Non
     small["school"] = "Tiny School"
     path = tmp_path / "two.parquet"
     pd.concat([big, small], ignore_index=True).to_parquet(path)
-    out = _payload(path)
-    tiny = out["schools"]["Tiny School"]
-    assert tiny["n_responses"] is None
-    assert not tiny["publishable"]
-    assert "scores" not in tiny
-    assert "items" not in tiny
-    assert all(cell["suppressed"] and cell["mean"] is None for cell in tiny["heat"])
+    data = _data(path)
+    tiny = _figures(data)["Tiny School"]
+    assert tiny.n_responses is None
+    assert not tiny.publishable
+    assert tiny.scores == []
+    assert tiny.highest_items == []
     # Tiny alone would follow from the total: the other school is hidden in the table too.
-    assert _heat(out)["suppressed"].all()
+    assert school_table(data.stats, threshold=THRESHOLD)["suppressed"].all()
+    out = dashboard_payload(data, threshold=THRESHOLD)
     assert out["global"] is not None  # the wave as a whole has 67 pupils
 
 
@@ -204,7 +235,7 @@ def test_it_refuses_global_tables_for_a_wave_below_the_threshold(tmp_path: Path)
     model = ResponseModel(INSTRUMENT, load_params("phase-one"))
     path = tmp_path / "tiny.parquet"
     write_responses(path, model.tables(8, 1, seed=3))
-    out = _payload(path)
+    out = dashboard_payload(_data(path), threshold=THRESHOLD)
     assert out["global"] is None
     assert out["global_message"] == "too_few_responses"
     assert all(r["mean"] is None for r in out["benchmark"])

@@ -11,7 +11,7 @@ from scipy import special, stats
 
 from learnsurvey.analysis import WaveStatistics, wave_statistics
 from learnsurvey.analysis.groups import by_school_attribute
-from learnsurvey.analysis.staff import staff_pupil_gaps
+from learnsurvey.analysis.staff import staff_pupil_gaps, trust_staff_gaps
 from learnsurvey.instruments import Instrument, load_instrument
 from learnsurvey.io import read_responses
 
@@ -156,3 +156,31 @@ def test_a_school_with_no_staff_hides_no_other(tmp_path: Path, rng: np.random.Ge
     gaps = staff_pupil_gaps(pupils, staff, threshold=THRESHOLD)
     hidden = gaps.groupby("school")["suppressed"].all().to_dict()
     assert hidden == {"A": False, "B": False, "C": False, "D": True}
+
+
+def test_the_trust_view_hides_what_the_trust_tables_hide(
+    tmp_path: Path, rng: np.random.Generator
+) -> None:
+    """A trust's staff table repeats the pupils' counts: a dimension hidden in the trust's
+    own figures, or a school hidden in its schools table, is hidden here too."""
+    pupil_values = {s: _values(rng, 30, 1) for s in ("A", "B", "C")}
+    staff_values = {s: _values(rng, 12, 2) for s in ("A", "B", "C")}
+    pupils = _write(tmp_path / "p.csv", PUPILS, pupil_values, staff=False)
+    staff = _write(tmp_path / "s.csv", STAFF, staff_values, staff=True)
+    trusts: dict[str, str | None] = {"A": "T", "B": "T", "C": None}
+    whole, schools = trust_staff_gaps(
+        pupils,
+        staff,
+        trusts,
+        "T",
+        threshold=THRESHOLD,
+        hidden_trust={"challenge"},
+        hidden_schools={("A", "learning")},
+    )
+    hidden = dict(zip(whole["dimension"], whole["suppressed"], strict=True))
+    assert hidden["challenge"]
+    assert sum(hidden.values()) == 1
+    assert whole.loc[whole["dimension"] == "challenge", "pupil_n"].isna().all()
+    assert set(schools["school"]) == {"A", "B"}
+    gone = schools[schools["suppressed"]]
+    assert set(zip(gone["school"], gone["dimension"], strict=True)) == {("A", "learning")}

@@ -67,6 +67,14 @@ def test_run_writes_a_partial_report(bench: dict[str, Path]) -> None:
     assert not bench["doc"].exists()  # a partial run leaves docs/benchmarks.md alone
 
 
+def test_run_measures_the_polychoric_matrix(bench: dict[str, Path]) -> None:
+    # The timing that tests/stats/test_correlation.py used to assert now lives here.
+    text = _report(bench)
+    assert "## Polychoric correlations (in memory)" in text
+    assert "| 36 × 3,000 |" in text
+    assert "Polychoric matrix of 36 items (3,000 pupils), in memory: ≤ 1 s" in text
+
+
 def test_data_are_reused(bench: dict[str, Path]) -> None:
     with Steps(Console(file=sys.stderr)) as steps:
         again = ensure_dataset(Size("2k", 2_000), 2021, bench["data"], steps)

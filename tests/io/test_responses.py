@@ -337,6 +337,22 @@ def test_it_names_a_missing_school_column(tmp_path: Path) -> None:
     assert "missing required column(s): school" in str(error)
 
 
+@pytest.mark.parametrize("kind", FORMATS)
+def test_it_puts_every_row_in_one_school_when_told_the_file_has_none(
+    tmp_path: Path, kind: str
+) -> None:
+    columns = [c for c in COLUMNS if c != "school"]
+    path = _write(tmp_path / f"responses.{kind}", [_row(), _row(value=5)], columns)
+    data = _decoded(path, school_if_missing="bfi")
+    assert data["school"] == ["bfi", "bfi"]
+    np.testing.assert_array_equal(data["answers"][:, 0], [2, 4])
+
+
+def test_it_keeps_the_school_column_when_one_is_given_as_a_fallback(tmp_path: Path) -> None:
+    path = _write(tmp_path / "responses.csv", [_row("Ashgrove Primary"), _row("Beech Hill")])
+    assert _decoded(path, school_if_missing="bfi")["school"] == ["Ashgrove Primary", "Beech Hill"]
+
+
 @pytest.mark.parametrize("kind", ["csv", "xlsx"])
 def test_it_rejects_a_column_that_appears_twice(tmp_path: Path, kind: str) -> None:
     columns = [*COLUMNS, "challenge_1"]

@@ -13,13 +13,17 @@ import pandas as pd
 import pytest
 from pdf_reading import printed
 
+from learnsurvey.analysis import dashboard_payload
+from learnsurvey.analysis.figures.global_ import build_global_figures
+from learnsurvey.analysis.figures.labels import group_label, school_label, school_numbers
+from learnsurvey.analysis.groups import school_table
 from learnsurvey.analysis.inspection import rating_effects, top_decile
+from learnsurvey.analysis.statistics import NOT_GIVEN
 from learnsurvey.analysis.tables import wave_tables
 from learnsurvey.instruments import load_instrument
 from learnsurvey.reports import ReportInputs, html_to_pdf, inputs_from_files, school_context
 from learnsurvey.reports import format as fmt
-from learnsurvey.reports.global_common import Namer
-from learnsurvey.reports.global_report import (
+from learnsurvey.reports.global_ import (
     GlobalReport,
     build_global_report,
     load_published,
@@ -122,10 +126,15 @@ def test_it_compares_inspection_ratings_with_effect_sizes(report: GlobalReport) 
     assert "Eta squared" in section.tables[0].columns
 
 
-def test_it_names_the_learning_focused_schools_only_as_pseudonyms(report: GlobalReport) -> None:
+def test_it_names_the_learning_focused_schools_only_as_pseudonyms(
+    report: GlobalReport, phase_one_inputs: ReportInputs
+) -> None:
     table = _section(report, "focused").tables[0]
     assert 1 <= len(table.rows) <= 10  # the top tenth of 87 schools, rounded up
-    assert all(re.fullmatch(r"School [A-Z]+", row[0]) for row in table.rows)
+    assert all(re.fullmatch(r"School \d+", row[0]) for row in table.rows)
+    # The platform's numbers: with no participations, the schools in sorted order.
+    numbers = school_numbers([], phase_one_inputs.current.responses["school"])
+    assert {row[0] for row in table.rows} <= {f"School {k}" for k in numbers.values()}
 
 
 def test_it_renders_for_the_web_file_and_print(report: GlobalReport) -> None:
@@ -283,15 +292,38 @@ def test_it_says_so_when_the_factor_analysis_cannot_be_done(
     assert "About this report" in render_global_report(report, mode="pdf")
 
 
-def test_it_gives_each_unnamed_school_one_pseudonym() -> None:
-    schools = pd.DataFrame({"school": ["a", "b", "c"], "name": ["Alpha", "Beta", "Gamma"]}).assign(
-        research_opt_in=[False, True, False]
-    )
-    namer = Namer(schools)
-    assert namer("c") == "School A"
-    assert namer("b") == "Beta"
-    assert namer("a") == "School B"
-    assert namer("c") == "School A"
+def test_it_numbers_schools_as_the_platform_does() -> None:
+    # Schools that joined, in the order they joined, then the others with responses, sorted.
+    numbers = school_numbers(["c", "a"], ["b", "d", "a", "c", "b"])
+    assert numbers == {"c": 1, "a": 2, "b": 3, "d": 4}
+    assert school_label("b", numbers, {"b": "Beta"}) == "Beta"
+    assert school_label("d", numbers, {"b": "Beta"}) == "School 4"
+    assert school_label("x", numbers, {}) == "School ?"
+
+
+def test_it_labels_groups_of_pupils_one_way() -> None:
+    assert [group_label(g) for g in ("boy", "girl", "other", "prefer_not_to_say")] == [
+        "Boys",
+        "Girls",
+        "Another gender",
+        "Preferred not to say",
+    ]
+    assert group_label("KS2") == "KS2"
+    assert group_label("non_binary") == "Non binary"
+    assert group_label(NOT_GIVEN) == "Not given"
+
+
+def test_it_gives_an_unnamed_school_the_same_number_in_the_report_and_on_the_platform(
+    phase_one_inputs: ReportInputs, tables: dict[str, pd.DataFrame]
+) -> None:
+    joined = tuple(sorted(phase_one_inputs.schools["school"], reverse=True))
+    inputs = replace(phase_one_inputs, joined=joined)
+    report = build_global_report(inputs)
+    top_bottom = tables["top_bottom"].set_index("dimension")
+    top = str(top_bottom.loc["teachers_help", "top_school"])
+    expected = f"School {joined.index(top) + 1}"
+    row = _row(_section(report, "top-bottom").charts[0].table.rows, "Teachers Help")
+    assert row[1].split("\n")[0] == expected
 
 
 def test_it_compares_each_rating_with_good_by_school_means() -> None:
@@ -346,3 +378,95 @@ def test_it_puts_its_words_through_gettext(phase_one_inputs: ReportInputs) -> No
     assert all(paragraph.startswith("«") for s in report.sections for paragraph in s.method)
     html = render_global_report(report, mode="pdf", gettext=marked)
     assert "«How this was computed»" in html
+
+
+def _pooled(part: pd.DataFrame) -> tuple[float, float, float]:
+    """n, mean and SD of the union of groups from their n, mean and SD (the textbook formula,
+    to check the pooling of moments against)."""
+    n = part["n"].to_numpy(float)
+    mean = part["mean"].to_numpy(float)
+    sd = part["sd"].to_numpy(float)
+    grand = float((n * mean).sum() / n.sum())
+    ss = ((n - 1) * sd**2).sum() + (n * (mean - grand) ** 2).sum()
+    return float(n.sum()), grand, float((ss / (n.sum() - 1)) ** 0.5)
+
+
+def test_it_computes_the_key_stage_effects_from_the_sufficient_statistics(
+    phase_one_inputs: ReportInputs, tables: dict[str, pd.DataFrame]
+) -> None:
+    figures = build_global_figures(phase_one_inputs)
+    assert figures.key_stages is not None
+    trend = tables["key_stage_trend"]
+    part = trend[trend["dimension"] == "challenge"].set_index("key_stage")
+    later, earlier = part.loc["KS3"], part.loc["KS2"]
+    expected = hedges_g(
+        later.n, later["mean"], later.sd, earlier.n, earlier["mean"], earlier.sd
+    ).iloc[0]
+    found = next(
+        e
+        for e in figures.key_stages.adjacent
+        if (e.dimension, e.group_a, e.group_b) == ("challenge", "KS3", "KS2")
+    )
+    assert found.hedges_g == pytest.approx(expected["hedges_g"], rel=1e-9)
+    assert found.ci_low == pytest.approx(expected["ci_low"], rel=1e-9)
+    primary = _pooled(part.loc[["KS1", "KS2"]])
+    secondary = _pooled(part.loc[["KS3", "KS4", "KS5"]])
+    expected = hedges_g(*secondary, *primary).iloc[0]
+    phase = next(e for e in figures.key_stages.phases if e.dimension == "challenge")
+    assert (phase.group_a, phase.group_b) == ("secondary", "primary")
+    assert phase.hedges_g == pytest.approx(expected["hedges_g"], rel=1e-9)
+    assert phase.ci_high == pytest.approx(expected["ci_high"], rel=1e-9)
+
+
+def test_it_pools_the_focused_schools_pupils_from_their_band_counts(
+    phase_one_inputs: ReportInputs,
+) -> None:
+    focused = build_global_figures(phase_one_inputs).focused
+    assert focused is not None
+    overall = school_table(
+        phase_one_inputs.current.stats,
+        threshold=phase_one_inputs.threshold,
+        kind="overall",
+        label="score",
+    )
+    ranked = top_decile(overall)
+    group = ranked[ranked["top"]]
+    # The share of the group's pupils, each school weighted by its pupils.
+    weighted = float((group["n"] * group["pct_quite_or_very_high"]).sum() / group["n"].sum())
+    assert focused.pct_high == pytest.approx(weighted, rel=1e-9)
+    assert [s.school for s in focused.schools] == list(group["school"])
+    assert focused.context_withheld == ""
+    assert len(focused.context) == 2
+
+
+def test_it_gives_the_researchers_tables_of_the_dashboards(
+    phase_one_inputs: ReportInputs,
+) -> None:
+    figures = build_global_figures(phase_one_inputs)
+    payload = dashboard_payload(phase_one_inputs.current, threshold=phase_one_inputs.threshold)
+    assert figures.failure == payload["global_message"] == ""
+    assert figures.tables == payload["global"]
+
+
+def test_it_leaves_a_hidden_key_stage_out_of_every_comparison(
+    phase_one_inputs: ReportInputs,
+) -> None:
+    # KS5 (2,006 pupils) falls below this threshold and KS4 is hidden with it (complementary).
+    inputs = replace(phase_one_inputs, threshold=2_100)
+    figures = build_global_figures(inputs)
+    key_stages = figures.key_stages
+    assert key_stages is not None
+    assert key_stages.stages == ["KS1", "KS2", "KS3"]
+    assert key_stages.secondary == ["KS3"]
+    compared = {e.group_a for e in key_stages.adjacent} | {e.group_b for e in key_stages.adjacent}
+    assert compared == {"KS1", "KS2", "KS3"}
+    trend = wave_tables(inputs.current.stats, threshold=inputs.threshold)["key_stage_trend"]
+    part = trend[trend["dimension"] == "learning"].set_index("key_stage")
+    expected = hedges_g(*_pooled(part.loc[["KS3"]]), *_pooled(part.loc[["KS1", "KS2"]])).iloc[0]
+    phase = next(e for e in key_stages.phases if e.dimension == "learning")
+    assert phase.hedges_g == pytest.approx(expected["hedges_g"], rel=1e-9)
+    report = build_global_report(inputs, figures=figures)
+    changes = _section(report, "key-stages").tables[0]
+    assert changes.columns[1:] == ["KS1 → KS2", "KS2 → KS3", "Primary → secondary"]
+    # Only girls are left once the smaller genders and then boys are hidden.
+    assert _section(report, "gender").unavailable is not None

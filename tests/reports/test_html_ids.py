@@ -9,7 +9,7 @@ from collections import Counter
 import pytest
 
 from learnsurvey.reports import ReportInputs
-from learnsurvey.reports.global_report import build_global_report, render_global_report
+from learnsurvey.reports.global_ import build_global_report, render_global_report
 from learnsurvey.reports.render import Mode
 from learnsurvey.reports.school import SchoolReports, render_school_report
 from learnsurvey.reports.trust import TrustReports, render_trust_report

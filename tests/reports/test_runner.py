@@ -1,16 +1,14 @@
 """Writing reports to disk: every Phase One school's report as HTML and an A4 PDF with real
 pages, a failing school reported by name without losing the others, a trust and the wave.
 
-The all-schools run is also a timing sanity check: its wall time is printed (``pytest -s``),
-never asserted; benchmarks/reports/run.py measures it properly.
+Nothing here is timed (a unit test times nothing): benchmarks/reports/run.py measures the
+all-schools run (`make bench-reports`).
 """
 
 from __future__ import annotations
 
-import os
 import re
 import subprocess
-import time
 from pathlib import Path
 
 import numpy as np
@@ -69,13 +67,7 @@ def all_schools(
 ) -> tuple[Path, list[ReportFiles], list[str]]:
     out = tmp_path_factory.mktemp("school-reports")
     finished: list[str] = []
-    started = time.perf_counter()
     files = write_school_reports(phase_one_inputs, out, progress=finished.append)
-    elapsed = time.perf_counter() - started
-    print(
-        f"\n{len(files)} school reports (HTML + PDF) in {elapsed:.1f} s "
-        f"with {os.cpu_count()} workers (load average {os.getloadavg()[0]:.1f})"
-    )
     return out, files, finished
 
 

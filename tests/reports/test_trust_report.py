@@ -1,6 +1,8 @@
 """The trust report: every trust of the Phase One wave builds and renders; the PDF has real
 pages naming the schools; top and bottom schools only where the intervals allow; staff gaps
-hidden for small staff groups; schools hidden for size show the dash."""
+hidden for small staff groups; schools hidden for size show the dash; the trust's total is
+shown only where no hidden school follows from it; the trust against the rest of the wave
+equals grouping the pupils directly."""
 
 from __future__ import annotations
 
@@ -15,18 +17,23 @@ import pandas as pd
 import pytest
 from pdf_reading import printed
 
-from learnsurvey.analysis.groups import by_school_attribute, group_summary
+from learnsurvey.analysis.groups import by_school_attribute, group_summary, school_table
+from learnsurvey.analysis.trusts import trust_top_bottom
 from learnsurvey.instruments import load_instrument
 from learnsurvey.reports import ReportInputs, html_to_pdf, inputs_from_files
-from learnsurvey.reports.format import HIDDEN, signed
+from learnsurvey.reports.format import HIDDEN, count, number, signed
 from learnsurvey.reports.trust import TrustReport, TrustReports, render_trust_report
-from learnsurvey.reports.trust_parts import top_bottom
 from learnsurvey.stats.effects import hedges_g
 
 STAFF = load_instrument("staff-survey")
 STAFF_SIZES = (25, 6, 14, 0, 40, 9, 12, 30)
 """Staff per school of the chosen trust, in name order (cycled): some below the threshold."""
 SMALL_SCHOOL = "Tiny Test School"
+SMALL_TWO = "Small Test School"
+"""Six pupils, in the same trust as SMALL_SCHOOL: the two hidden schools together have
+eleven pupils, so the trust's total gives neither away."""
+LONE_SMALL = "Lone Small School"
+"""Four pupils, the only small school of the second trust: its total would give them away."""
 TINY_TRUST = "Tiny Trust"
 """A trust whose only school has fewer pupils than the threshold."""
 SOLO_TRUST = "Solo Trust"
@@ -57,15 +64,21 @@ def with_staff(
     pupils = pd.read_csv(responses)
     wave = str(pupils["wave"].iloc[0])
     tiny = pupils.head(5).assign(school=SMALL_SCHOOL)
+    small = pupils.iloc[5:11].assign(school=SMALL_TWO)
+    lone = pupils.iloc[11:15].assign(school=LONE_SMALL)
     tinier = pupils.tail(4).assign(school="Tiny Two")
     pupils_path = folder / "pupils.csv"
-    pd.concat([pupils, tiny, tinier], ignore_index=True).to_csv(pupils_path, index=False)
+    extra_pupils = [pupils, tiny, small, lone, tinier]
+    pd.concat(extra_pupils, ignore_index=True).to_csv(pupils_path, index=False)
     schools = pd.read_csv(context)
     solo = schools.index[schools["trust"].isna()][0]
     schools.loc[solo, "trust"] = SOLO_TRUST
+    second = sorted({str(t) for t in schools["trust"].dropna()} - {trust, SOLO_TRUST})[0]
     extra = pd.concat(
         [
             schools.head(1).assign(school=SMALL_SCHOOL, trust=trust),
+            schools.head(1).assign(school=SMALL_TWO, trust=trust),
+            schools.head(1).assign(school=LONE_SMALL, trust=second),
             schools.head(1).assign(school="Tiny Two", trust=TINY_TRUST),
         ]
     )
@@ -185,19 +198,21 @@ def test_pdf_has_pages_naming_every_school(
 
 def test_top_and_bottom_only_where_the_intervals_allow(reports: TrustReports) -> None:
     named = unnamed = 0
+    dims = reports.inputs.instrument.dimension_ids
     for trust in reports.trusts:
         report = reports.build(trust)
-        rows = reports.school_rows(trust)
-        dims = rows[(rows["kind"] == "dimension") & ~rows["suppressed"]]
-        for item, dim in zip(report.top_bottom, reports.inputs.instrument.dimensions, strict=True):
-            part = dims[dims["score"] == dim.id].sort_values("shrunken_mean")
-            lowest, highest = part.iloc[0], part.iloc[-1]
-            apart = highest["shrunken_ci_low"] > lowest["shrunken_ci_high"]
+        schools = reports.figures(trust).schools
+        for k, (item, dim) in enumerate(zip(report.top_bottom, dims, strict=True)):
+            shown = [(r, r.cells[k]) for r in schools if not r.cells[k].suppressed]
+            assert all(c.dimension == dim for _, c in shown)
+            lowest = min(shown, key=lambda rc: rc[1].shrunken_mean or 0)
+            highest = max(shown, key=lambda rc: rc[1].shrunken_mean or 0)
+            apart = (highest[1].ci_low or 0) > (lowest[1].ci_high or 0)
             assert item.apart == apart
             if apart:
                 named += 1
-                assert item.top == reports.inputs.school_name(highest["school"])
-                assert item.bottom == reports.inputs.school_name(lowest["school"])
+                assert item.top == highest[0].school_name
+                assert item.bottom == lowest[0].school_name
             else:
                 unnamed += 1
                 assert item.top is None
@@ -206,8 +221,7 @@ def test_top_and_bottom_only_where_the_intervals_allow(reports: TrustReports) ->
 
 
 def test_overlapping_intervals_name_no_school() -> None:
-    inst = load_instrument("learning-survey")
-    dim = inst.dimension_ids[0]
+    dim = load_instrument("learning-survey").dimension_ids[0]
     frame = pd.DataFrame(
         {
             "school": ["a", "b", "c"],
@@ -218,15 +232,34 @@ def test_overlapping_intervals_name_no_school() -> None:
             "shrunken_ci_high": [3.2, 3.35, 3.3],
         }
     )
-    names = {"a": "A", "b": "B", "c": "C"}
-    labels = {d.id: d.name for d in inst.dimensions}
-    first = top_bottom(frame, names, labels, inst)[0]
-    assert not first.apart
-    assert first.top is None
+    first = trust_top_bottom(frame, [dim]).iloc[0]
+    assert not first["apart"]
+    assert first["top_school"] is None
     apart = frame.assign(shrunken_ci_low=[2.8, 3.21, 2.9])
-    second = top_bottom(apart, names, labels, inst)[0]
-    assert second.apart
-    assert (second.top, second.bottom) == ("B", "A")
+    second = trust_top_bottom(apart, [dim]).iloc[0]
+    assert second["apart"]
+    assert (second["top_school"], second["bottom_school"]) == ("b", "a")
+
+
+def test_it_shows_each_dimension_not_a_notion_of_the_same_id(
+    reports: TrustReports, trust: str, phase_one_inputs: ReportInputs
+) -> None:
+    """The notion "learning" shares its id with the dimension "learning": the grid's
+    Learning column is the dimension's shrunken mean (it once showed the notion's)."""
+    inst = phase_one_inputs.instrument
+    shared = {f.id for f in inst.factors} & set(inst.dimension_ids)
+    assert shared
+    wave = school_table(phase_one_inputs.current.stats, threshold=10)
+    report = reports.build(trust)
+    assert report.heatmap is not None
+    grid = report.heatmap.table
+    names = {d.id: d.name for d in inst.dimensions}
+    keys = {phase_one_inputs.school_name(s): s for s in phase_one_inputs.trust_schools(trust)}
+    for dim in shared:
+        column = grid.columns.index(names[dim])
+        for row in grid.rows:
+            ours = wave[(wave["school"] == keys[row[0]]) & (wave["dimension"] == dim)]
+            assert row[column] == number(ours["shrunken_mean"].iloc[0])
 
 
 def _staff_report(with_staff: tuple[ReportInputs, dict[str, int]], trust: str) -> TrustReport:
@@ -325,7 +358,8 @@ def test_a_trust_of_one_school_renders(with_staff: tuple[ReportInputs, dict[str,
 def test_the_trust_is_compared_with_the_other_schools(
     reports: TrustReports, trust: str, phase_one_inputs: ReportInputs
 ) -> None:
-    """The rest of the wave, found by subtracting sums, equals grouping its pupils directly."""
+    """The rest of the wave is the other schools' pupils grouped directly: the report's
+    figures equal a summary of every pupil outside the trust."""
     keys = set(phase_one_inputs.trust_schools(trust))
     side: dict[str, str | None] = {
         s: "trust" if s in keys else "rest" for s in phase_one_inputs.current.item_schools
@@ -341,3 +375,44 @@ def test_the_trust_is_compared_with_the_other_schools(
         g = hedges_g(ours["n"], ours["mean"], ours["sd"], rest["n"], rest["mean"], rest["sd"])
         assert rows[name][5] == f"{rest['mean']:.2f}"
         assert rows[name][6] == signed(g["hedges_g"].iloc[0])
+
+
+def test_a_total_beside_a_single_small_school_is_not_shown(
+    with_staff: tuple[ReportInputs, dict[str, int]],
+) -> None:
+    """The trust's total minus its other schools' own counts would be the small school's
+    pupils, and its mean theirs: the trust's own figures are withheld, and the report says
+    how many pupils the schools shown have instead."""
+    inputs, _ = with_staff
+    reports = TrustReports(inputs)
+    second = next(t for t in reports.trusts if LONE_SMALL in inputs.trust_schools(t))
+    figures = reports.figures(second)
+    assert figures.n_pupils is None
+    assert not figures.publishable
+    assert figures.hidden_because == "recoverable"
+    shown = [r.overall.n for r in figures.schools if r.overall.n is not None]
+    assert figures.n_pupils_shown == sum(shown)
+    assert all(s.n is None and s.mean is None and s.rest_mean is None for s in figures.against_rest)
+    assert all(s.all_mean is not None for s in figures.against_rest)
+    everyone = group_summary(inputs.current.stats, ["school"], kind="overall", label="score")
+    mine = everyone[everyone["school"].isin(inputs.trust_schools(second))]
+    report = reports.build(second)
+    html = render_trust_report(report, mode="file")
+    assert count(mine["n"].sum()) not in html
+    assert f"<strong>{count(sum(shown))}</strong> pupils in the schools shown" in html
+    assert "would let a smaller group" in html
+    assert report.headline == []
+
+
+def test_two_small_schools_leave_the_total_shown(
+    with_staff: tuple[ReportInputs, dict[str, int]], trust: str
+) -> None:
+    """Eleven pupils in two hidden schools: neither follows from the total."""
+    inputs, _ = with_staff
+    figures = TrustReports(inputs).figures(trust)
+    assert figures.publishable
+    hidden = [r for r in figures.schools if r.overall.suppressed]
+    assert {SMALL_SCHOOL, SMALL_TWO} <= {r.school_name for r in hidden}
+    everyone = group_summary(inputs.current.stats, ["school"], kind="overall", label="score")
+    mine = everyone[everyone["school"].isin(inputs.trust_schools(trust))]
+    assert figures.n_pupils == int(mine["n"].sum())

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import json
-import time
 from functools import cache
 from pathlib import Path
 from typing import Any
@@ -130,7 +129,9 @@ def test_it_recovers_rho_from_a_sampled_table() -> None:
     assert res.rho[0, 1] == pytest.approx(rho, abs=0.03)
 
 
-def test_it_is_fast_for_36_items() -> None:
+def test_it_recovers_a_one_factor_structure_over_36_items() -> None:
+    # How long this takes is measured by `make bench-core` (benchmarks/lsbench/polychoric.py),
+    # not here: a unit test times nothing.
     rng = np.random.default_rng(3)
     p, k, n = 36, 5, 3000
     loadings = rng.uniform(0.3, 0.8, size=p)
@@ -139,10 +140,7 @@ def test_it_is_fast_for_36_items() -> None:
     onehot = np.zeros((n, p, k))
     onehot[np.arange(n)[:, None], np.arange(p)[None, :], codes] = 1.0
     tables = np.einsum("nia,njb->ijab", onehot, onehot)
-    start = time.perf_counter()
     res = polychoric(tables)
-    elapsed = time.perf_counter() - start
-    assert elapsed < 1.0
     expected = np.outer(loadings, loadings)
     off = ~np.eye(p, dtype=bool)
     assert np.max(np.abs(res.rho[off] - expected[off])) < 0.1

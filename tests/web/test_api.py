@@ -8,9 +8,12 @@ from typing import Any
 import pytest
 from django.test import Client
 
+from learnsurvey.analysis.figures import school as school_figures
+from learnsurvey.analysis.figures import trust as trust_figures
 from learnsurvey.web.accounts.models import ApiToken, User
+from learnsurvey.web.dashboards import payloads
 from learnsurvey.web.waves.models import Response
-from personas import ASPEN_ACCESS, World
+from personas import ASPEN_ACCESS, World, add_responses
 
 BASE = "/api/v1"
 
@@ -229,3 +232,39 @@ def test_it_records_when_a_token_was_last_used(world: World, client: Client) -> 
     client.get(f"{BASE}/waves", headers=auth)
     token.refresh_from_db()
     assert token.last_used == first  # not rewritten on every request
+
+
+@pytest.mark.parametrize(
+    ("shown", "figures"),
+    [
+        (payloads.ScoreFigure, school_figures.ScoreFigure),
+        (payloads.CountFigure, school_figures.CountFigure),
+        (payloads.GroupFigure, school_figures.GroupFigure),
+        (payloads.EffectFigure, school_figures.EffectFigure),
+        (payloads.ItemFigure, school_figures.ItemFigure),
+        (payloads.ChangeFigure, school_figures.ChangeFigure),
+        (payloads.HeatCell, trust_figures.HeatCell),
+        (payloads.SpreadFigure, trust_figures.SpreadFigure),
+        (payloads.TrustScore, trust_figures.TrustScore),
+    ],
+)
+def test_it_shows_every_figure_of_the_contract(shown: type[Any], figures: type[Any]) -> None:
+    # The API's models name the contract's figures; none may be dropped on the way.
+    assert set(figures.model_fields) <= set(shown.model_fields)
+
+
+def test_it_serves_the_schools_figures_with_their_names(client: Client, world: World) -> None:
+    for school, n, seed in ((world.aspen, 40, 1), (world.birch, 30, 2), (world.cedar, 20, 3)):
+        add_responses(world.wave, school, n, seed=seed)
+    add_responses(world.wave, world.dale, 15, seed=4)
+    url = f"{BASE}/waves/{world.wave.pk}/schools/{world.aspen.urn}/results"
+    body = _get(client, world.sam, url).json()
+    assert body["urn"] == world.aspen.urn
+    assert body["n_responses"] == 40
+    overall = next(s for s in body["scores"] if s["kind"] == "overall")
+    assert overall["name"] == "Overall"
+    assert overall["benchmark_mean"] is not None
+    assert overall["band"] in {b.id for b in world.wave.instrument().bands}
+    assert {b["name"] for b in overall["bands"]} == {b.name for b in world.wave.instrument().bands}
+    assert body["headline"]["overall_band"] == overall["band"]
+    assert set(body["headline"]["strengths"]) <= {s["score"] for s in body["scores"]}

@@ -4,12 +4,18 @@ from __future__ import annotations
 
 import csv
 import io
+from datetime import timedelta
+from pathlib import Path
 
 import pytest
 from django.test import Client
 from django.urls import reverse
 
-from personas import ASPEN_ACCESS, World, answer, logged_in
+from learnsurvey.web import settings as web_settings
+from learnsurvey.web.waves.models import Wave
+from personas import ASPEN_ACCESS, World, add_responses, answer, logged_in
+
+STATIC = Path(web_settings.__file__).parent / "static"
 
 
 @pytest.fixture
@@ -91,6 +97,9 @@ def test_it_hides_other_trusts_schools_from_their_leaders(answered: World) -> No
 
 
 def test_it_shows_the_school_its_figures_against_all_schools(answered: World) -> None:
+    # Dale grows to 16 pupils: a benchmark is shown only when it leaves a school at least
+    # three other schools (disclosure), and Aspen then has Birch, Cedar and Dale.
+    add_responses(answered.wave, answered.dale, 10, seed=9)
     response = logged_in(answered.sam).get(_school_url(answered, answered.aspen.urn))
     page = response.content.decode()
     dash = response.context["d"]
@@ -216,3 +225,79 @@ def test_it_links_leaders_but_not_teachers_to_the_access_codes(world: World) -> 
     teacher.force_login(world.tom)
     assert codes in leader.get(url).content.decode()
     assert codes not in teacher.get(url).content.decode()
+
+
+def test_it_leads_the_school_page_with_the_headline_in_the_reports_order(answered: World) -> None:
+    add_responses(answered.wave, answered.dale, 10, seed=9)  # a benchmark of three others
+    response = logged_in(answered.sam).get(_school_url(answered, answered.aspen.urn))
+    page = response.content.decode()
+    dash = response.context["d"]
+    # The same sections in the same order as the school report.
+    order = ["glance", "scores", "groups", "items", "change", "detail"]
+    at = [page.index(f'<h2 id="{section}"') for section in order]
+    assert at == sorted(at)
+    glance = page[at[0] : at[1]]
+    overall = next(s for s in dash.scores if s.kind == "overall")
+    # Where the school stands in absolute terms, not only against the benchmarks.
+    assert overall.band_name.lower() in glance
+    assert f"{overall.pct_high:.0f}% of pupils quite or very high" in glance
+    assert "Strengths" in glance
+    assert "Areas to work on" in glance
+    for key in dash.headline.strengths + dash.headline.priorities:
+        name = next(s.name for s in dash.scores if s.score == key)
+        assert name in glance
+    # The long tables are folded away: every table of the page sits in a <details>.
+    assert "<table" not in glance
+    tables = page.count("<table")
+    opened = sum(part.count("<table") for part in page.split("<details")[1:])
+    assert tables - opened <= 1  # only the downloads' partial may be outside
+    assert page.index("Responses by key stage") > at[-1]
+
+
+def test_it_shows_a_trust_leader_the_schools_at_a_glance_on_the_home_page(
+    answered: World,
+) -> None:
+    response = logged_in(answered.tess).get(reverse("dashboards:home"))
+    page = response.content.decode()
+    assert "Estimated mean by school and dimension" in page
+    assert "Each school&#x27;s headline" in page or "Each school's headline" in page
+    (entry,) = response.context["entries"]
+    shown = [s["d"].school_name for s in entry["glance"]["schools"]]
+    assert shown == ["Aspen Primary", "Birch Academy"]
+    assert ">40<" in page  # Aspen's pupils
+    assert "Cedar Primary" not in page
+    # A school leader's home page stays a list of links.
+    sam = logged_in(answered.sam).get(reverse("dashboards:home"))
+    assert "glance" not in sam.context["entries"][0]
+
+
+def test_it_draws_breadcrumbs_as_links_not_a_numbered_list(answered: World) -> None:
+    page = logged_in(answered.tess).get(_school_url(answered, answered.aspen.urn)).content
+    crumbs = page.decode().split('<nav class="breadcrumbs"')[1].split("</nav>")[0]
+    assert reverse("dashboards:home") in crumbs
+    assert _trust_url(answered, answered.trust.pk) in crumbs  # the trust leader's way back
+    assert "Aspen Primary" not in crumbs  # the current page is the heading, not a crumb
+    css = (STATIC / "learnsurvey/css/site.css").read_text()
+    assert ".breadcrumbs-list { list-style: none;" in css  # every page's stylesheet
+
+
+def test_it_shows_the_change_since_the_previous_wave(answered: World) -> None:
+    current = answered.wave
+    earlier = Wave.objects.create(
+        name="Phase One",
+        instrument_id=current.instrument_id,
+        instrument_version=current.instrument_version,
+        opens=current.opens - timedelta(days=365),
+        closes=current.closes - timedelta(days=365),
+    )
+    add_responses(earlier, answered.aspen, 25, seed=9)
+    response = logged_in(answered.sam).get(_school_url(answered, answered.aspen.urn))
+    dash = response.context["d"]
+    assert dash.previous_wave == "Phase One"
+    assert dash.change_present
+    assert dash.change
+    page = response.content.decode()
+    assert "Change since Phase One" in page
+    overall = next(c for c in dash.change if c.kind == "overall")
+    assert f"{overall.difference:.2f}" in page
+    assert ("Clearly" in page) or ("No clear change" in page)

@@ -19,7 +19,7 @@ from collections.abc import Mapping
 import numpy as np
 import pandas as pd
 
-from learnsurvey.stats.disclosure import suppress
+from learnsurvey.stats.disclosure import MIN_OTHER_SCHOOLS, Cleared, keep_columns, suppress
 from learnsurvey.stats.effects import hedges_g, mean_interval, welch_difference
 from learnsurvey.stats.moments import sum_rows_by
 
@@ -27,15 +27,14 @@ from .groups import CONFIDENCE, group_summary
 from .statistics import WaveStatistics
 
 __all__ = [
+    "BENCHMARK_COLUMNS",
     "MIN_OTHER_SCHOOLS",
+    "all_schools_benchmark",
     "fsm_quartiles",
     "similar_benchmarks",
     "similar_schools",
     "wave_change",
 ]
-
-MIN_OTHER_SCHOOLS = 3
-"""A similar-schools figure is shown only when it describes at least this many other schools."""
 
 KINDS = ("dimension", "notion", "overall")
 
@@ -84,7 +83,7 @@ def similar_benchmarks(
     *,
     threshold: int,
     min_schools: int = MIN_OTHER_SCHOOLS,
-) -> pd.DataFrame:
+) -> Cleared:
     """Every school's similar-schools benchmark for every score, and Hedges' g against it.
 
     For school *s* in group *G*, the benchmark is the pupils of the other schools of *G*:
@@ -96,13 +95,13 @@ def similar_benchmarks(
     mean, sd, ci_low, ci_high, n_schools, hedges_g, g_ci_low, g_ci_high, suppressed``
     (``n`` and ``n_schools`` describe the other schools).
 
-    Disclosure: the school reading its report knows its own figures, so a benchmark that
-    includes a very small remainder would let it work out the other schools' figures.
-    Hence a row is hidden (figures blanked, ``suppressed`` set) unless the other schools
-    number at least ``min_schools`` and hold at least ``threshold`` pupils with the score —
-    with only one or two other schools the benchmark would be those schools' own result —
-    and unless the school itself has at least ``threshold`` pupils with the score (its g
-    describes them).
+    Disclosure (rules 1 and 5 of :mod:`learnsurvey.stats.disclosure`): the school reading
+    its report knows its own figures, so a benchmark that includes a very small remainder
+    would let it work out the other schools' figures. Hence a row is hidden (figures
+    blanked, ``suppressed`` set) unless the other schools number at least ``min_schools``
+    and hold at least ``threshold`` pupils with the score — with only one or two other
+    schools the benchmark would be those schools' own result — and unless the school itself
+    has at least ``threshold`` pupils with the score (its g describes them).
     """
     columns = [
         "school",
@@ -120,14 +119,15 @@ def similar_benchmarks(
         "g_ci_high",
         "suppressed",
     ]
+    empty = pd.DataFrame(columns=[*columns[:-1], "_own_n"])
     if not len(stats.cells):
-        return pd.DataFrame(columns=columns)
+        return keep_columns(suppress(empty, threshold=threshold), columns)
     keys, moments, _ = stats.groups("school")
     names = [str(s) for s in keys["school"]]
     labels = [groups.get(s) for s in names]
     uniq = sorted({g for g in labels if g is not None})
     if not uniq:
-        return pd.DataFrame(columns=columns)
+        return keep_columns(suppress(empty, threshold=threshold), columns)
     index = {g: k for k, g in enumerate(uniq)}
     code = np.array([index[g] if g is not None else -1 for g in labels], dtype=np.intp)
     mine = code >= 0
@@ -175,18 +175,67 @@ def similar_benchmarks(
     table["hedges_g"] = g["hedges_g"].to_numpy()
     table["g_ci_low"] = g["ci_low"].to_numpy()
     table["g_ci_high"] = g["ci_high"].to_numpy()
-    # The rule above, expressed as the count the disclosure module tests: a row failing the
-    # school-count or own-size condition is treated as describing no pupils at all.
-    ok = (n_schools.ravel() >= min_schools) & (own_n.ravel() >= threshold)
-    table["_disclosure_n"] = np.where(ok, table["n"].to_numpy(), 0)
+    table["_own_n"] = own_n.ravel()
     ids = ["school", "group", "kind", "score"]
-    shown = suppress(table, threshold=threshold, count="_disclosure_n", within=ids, keep=ids)
-    return shown[columns].reset_index(drop=True)
+    shown = suppress(
+        table,
+        threshold=threshold,
+        within=ids,
+        keep=ids,
+        schools="n_schools",
+        min_schools=min_schools,
+        also=["_own_n"],
+    )
+    return keep_columns(shown, columns)
 
 
-def wave_change(
-    current: WaveStatistics, previous: WaveStatistics, *, threshold: int
-) -> pd.DataFrame:
+BENCHMARK_COLUMNS = ("benchmark_mean", "hedges_g", "g_ci_low", "g_ci_high")
+"""The columns of :func:`~learnsurvey.analysis.dashboard.school_scores` that describe the
+all-schools benchmark rather than the school."""
+
+
+def all_schools_benchmark(
+    scores: pd.DataFrame,
+    benchmark: pd.DataFrame,
+    *,
+    n_schools: int,
+    threshold: int,
+    min_schools: int = MIN_OTHER_SCHOOLS,
+) -> Cleared:
+    """The all-schools benchmark beside each school's score, hidden where it would give
+    other schools away.
+
+    ``scores`` and ``benchmark`` are the two tables of
+    :func:`~learnsurvey.analysis.dashboard.school_scores`. The rule of
+    :func:`similar_benchmarks` (rules 1 and 5 of :mod:`learnsurvey.stats.disclosure`): a
+    school knows its own figures, so the benchmark beside them must leave at least
+    ``threshold`` pupils with the score in at least ``min_schools`` other schools
+    (``n_schools`` is the number of schools shown in the wave).
+
+    Returns one row per row of ``scores``: ``school, kind, score`` and
+    :data:`BENCHMARK_COLUMNS`, with ``suppressed`` set where the benchmark is hidden (the
+    school's own figures are not affected).
+    """
+    total = benchmark[["kind", "score", "n"]].rename(columns={"n": "_total"})
+    table = scores.merge(total, on=["kind", "score"], how="left")
+    own = pd.to_numeric(table["n"], errors="coerce").fillna(0).to_numpy(dtype=float)
+    ids = ["school", "kind", "score"]
+    side = table[ids + list(BENCHMARK_COLUMNS)].copy()
+    side["_rest"] = pd.to_numeric(table["_total"], errors="coerce").fillna(0) - own
+    side["_others"] = n_schools - 1
+    shown = suppress(
+        side,
+        threshold=threshold,
+        count="_rest",
+        within=ids,
+        keep=ids,
+        schools="_others",
+        min_schools=min_schools,
+    )
+    return keep_columns(shown, [*ids, *BENCHMARK_COLUMNS, "suppressed"])
+
+
+def wave_change(current: WaveStatistics, previous: WaveStatistics, *, threshold: int) -> Cleared:
     """Every school's change in every score from the previous wave to the current one.
 
     Per school × score (dimensions, notions, overall): the previous and current n and mean,
@@ -227,7 +276,8 @@ def wave_change(
         "suppressed",
     ]
     if not len(current.cells) or not len(previous.cells):
-        return pd.DataFrame(columns=columns)
+        empty = pd.DataFrame(columns=columns[:-1])
+        return keep_columns(suppress(empty, threshold=threshold, count="n_current"), columns)
     parts = []
     for stats, when in ((current, "current"), (previous, "previous")):
         frames = []
@@ -262,13 +312,14 @@ def wave_change(
     table["hedges_g"] = g["hedges_g"].to_numpy()
     table["g_ci_low"] = g["ci_low"].to_numpy()
     table["g_ci_high"] = g["ci_high"].to_numpy()
-    # The smaller wave decides: a change describes the pupils of both.
-    table["_disclosure_n"] = np.minimum(table["n_current"], table["n_previous"])
+    # A change describes the pupils of both waves: each must be large enough.
     ids = ["school", "kind", "score"]
-    shown = suppress(table, threshold=threshold, count="_disclosure_n", within=ids, keep=ids)
+    shown = suppress(
+        table, threshold=threshold, count="n_current", also=["n_previous"], within=ids, keep=ids
+    )
     low_shown = shown["ci_low"].to_numpy(dtype=float)
     high_shown = shown["ci_high"].to_numpy(dtype=float)
     with np.errstate(invalid="ignore"):
         shown["clear"] = (low_shown > 0) | (high_shown < 0)
     shown["clear"] = shown["clear"] & ~shown["suppressed"]
-    return shown[columns].reset_index(drop=True)
+    return keep_columns(shown, columns)

@@ -6,11 +6,14 @@ responses per school × key stage × gender: the wave statistics hold scores per
 items per school, and a response count is not a score count (a pupil who answered too few
 items has no overall score but did respond).
 
-:func:`dashboard_payload` turns them into one JSON-ready dictionary: per school its scores
-against the benchmark of all schools (Hedges' g), band shares, key stage and gender
-breakdowns with effect sizes, highest and lowest items and response counts; the schools ×
-dimensions table of shrunken means; and the wave's global tables. Every figure has been
-through :mod:`learnsurvey.stats.disclosure` before it is stored. Django-free.
+The wave-level tables of every school's figures are made here, each through
+:mod:`learnsurvey.stats.disclosure`: scores against all schools (Hedges' g) with band shares
+(:func:`school_scores`), key stage and gender breakdowns with effect sizes
+(:func:`school_breakdowns`), response counts and the highest and lowest items.
+:func:`learnsurvey.analysis.figures.school.build_school_figures` cuts them into each
+school's :class:`~learnsurvey.analysis.figures.school.SchoolFigures`, which the dashboards,
+the API and the school report all read. :func:`dashboard_payload` holds the wave's own
+part: the benchmark of all pupils and the wave's global tables. Django-free.
 """
 
 from __future__ import annotations
@@ -25,11 +28,18 @@ from numpy.typing import NDArray
 
 from learnsurvey.instruments import Instrument
 from learnsurvey.io.responses import ResponseChunk
-from learnsurvey.stats.disclosure import DisclosureError, suppress, suppress_pairs
+from learnsurvey.stats.disclosure import (
+    Cleared,
+    DisclosureError,
+    hidden_keys,
+    keep_columns,
+    suppress,
+    suppress_pairs,
+)
 from learnsurvey.stats.effects import hedges_g
 from learnsurvey.stats.moments import sum_rows_by
 
-from .groups import group_summary, school_table
+from .groups import group_summary
 from .scoring import reverse_codes
 from .statistics import NOT_GIVEN, StatisticsBuilder, WaveStatistics
 from .tables import wave_tables
@@ -172,13 +182,27 @@ def _score_summary(stats: WaveStatistics, by: list[str]) -> pd.DataFrame:
     return pd.concat(parts, ignore_index=True)
 
 
-def school_scores(stats: WaveStatistics, *, threshold: int) -> tuple[pd.DataFrame, pd.DataFrame]:
+def _shares(inst: Instrument) -> dict[str, Any]:
+    """The band-share columns of :func:`~learnsurvey.analysis.groups.group_summary`, for
+    rule 6 of :mod:`learnsurvey.stats.disclosure` (a share that is a small count)."""
+    bands = [f"pct_{b.id}" for b in inst.bands]
+    return {
+        "shares": [*bands, "pct_quite_or_very_high"],
+        "combined": {"pct_quite_or_very_high": [f"pct_{b}" for b in inst.high_bands]},
+    }
+
+
+def school_scores(stats: WaveStatistics, *, threshold: int) -> tuple[Cleared, Cleared]:
     """Every school's dimension, notion and overall scores against the benchmark.
 
     Returns (benchmark, schools). The benchmark is all pupils of the wave; each school row
     carries n, mean, SD, 95% CI, band shares, the benchmark mean and Hedges' g (95% CI) of
-    the school's pupils against all pupils. A school's own figures describe no partition of
-    a published total, so only the primary rule applies to them (each row on its own).
+    the school's pupils against all pupils. The schools' rows of a score partition the
+    wave's pupils, whose n and band shares are published, so they are cleared together
+    (complementary suppression across schools, and band shares that would stand for 1 to
+    ``threshold`` − 1 pupils hidden, rule 6). Whether the all-schools benchmark may be
+    shown beside a school is decided by
+    :func:`~learnsurvey.analysis.benchmarks.all_schools_benchmark`.
     """
     benchmark = _score_summary(stats, [])
     schools = _score_summary(stats, ["school"])
@@ -198,17 +222,16 @@ def school_scores(stats: WaveStatistics, *, threshold: int) -> tuple[pd.DataFram
     schools["g_ci_low"] = g["ci_low"].to_numpy()
     schools["g_ci_high"] = g["ci_high"].to_numpy()
     schools = schools.drop(columns=["benchmark_sd"])
-    keys = ["school", "kind", "score"]
-    shown = suppress(schools, threshold=threshold, within=keys, keep=keys)
-    bench_shown = suppress(
-        benchmark, threshold=threshold, within=["kind", "score"], keep=["kind", "score"]
-    )
+    inst = stats.instrument
+    ids = ["kind", "score"]
+    shown = suppress(schools, threshold=threshold, within=ids, keep=["school"], **_shares(inst))
+    bench_shown = suppress(benchmark, threshold=threshold, within=ids, keep=ids, **_shares(inst))
     return bench_shown, shown
 
 
 def school_breakdowns(
     stats: WaveStatistics, grouping: str, *, threshold: int, order: list[str]
-) -> tuple[pd.DataFrame, pd.DataFrame]:
+) -> tuple[Cleared, Cleared]:
     """Every school's dimension summary by ``grouping`` (key_stage or gender) and Hedges' g
     (95% CI) between each pair of its groups: (summary, pairs), both with a school column.
 
@@ -235,10 +258,7 @@ def school_breakdowns(
     pairs["hedges_g"] = g["hedges_g"].to_numpy()
     pairs["ci_low"] = g["ci_low"].to_numpy()
     pairs["ci_high"] = g["ci_high"].to_numpy()
-    hidden_rows = shown[shown["suppressed"]]
-    hidden: set[tuple[object, ...]] = set(
-        hidden_rows[["school", grouping, "dimension"]].itertuples(index=False, name=None)
-    )
+    hidden = hidden_keys(shown, ["school", grouping, "dimension"])
     pairs = suppress_pairs(
         pairs.drop(columns=["sd_a", "sd_b"]),
         hidden,
@@ -248,7 +268,7 @@ def school_breakdowns(
     )
     columns = ["school", "grouping", "group_a", "group_b", "dimension"]
     columns += ["n_a", "n_b", "mean_a", "mean_b", "hedges_g", "ci_low", "ci_high", "suppressed"]
-    return shown, pairs[columns]
+    return shown, keep_columns(pairs, columns)
 
 
 _STATS = ("n", "mean", "sd")
@@ -257,7 +277,7 @@ _PAIR_STATS = ["dimension", *_STATS]
 
 def response_counts(
     data: DashboardStatistics, grouping: str, *, threshold: int, order: list[str]
-) -> pd.DataFrame:
+) -> Cleared:
     """Responses of every school by ``grouping`` (in ``order``, then any other group),
     suppressed as a partition of each school's total."""
     counts = data.responses.groupby(["school", grouping], sort=False)["n"].sum().reset_index()
@@ -303,14 +323,6 @@ def item_extremes(
     out["_high_first"] = out["position"] != "highest"
     out = out.sort_values(["school", "_high_first"], kind="stable").drop(columns="_high_first")
     return out[columns].reset_index(drop=True)
-
-
-def _by_school(table: pd.DataFrame) -> dict[str, list[dict[str, Any]]]:
-    """A table's JSON-ready rows grouped by their school (the school column dropped)."""
-    out: dict[str, list[dict[str, Any]]] = {}
-    for row in to_records(table):
-        out.setdefault(str(row.pop("school")), []).append(row)
-    return out
 
 
 def school_spread(rows: pd.DataFrame) -> pd.DataFrame:
@@ -367,54 +379,13 @@ def _global_tables(stats: WaveStatistics, threshold: int) -> tuple[dict[str, Any
 
 
 def dashboard_payload(data: DashboardStatistics, *, threshold: int) -> dict[str, Any]:
-    """Everything the dashboards show, suppressed and JSON-ready (computed once per wave).
-
-    ``schools`` maps each school's label to its section (``heat`` is its row of the schools
-    × dimensions table of shrunken means, suppressed with the complementary rule across the
-    wave); ``benchmark`` is all pupils; ``global`` holds the wave tables, or None with
-    ``global_message`` saying why (``TOO_FEW`` or ``NOT_COMPUTABLE``).
-    """
+    """The wave's own figures, suppressed and JSON-ready (computed once per wave): the
+    benchmark of all pupils and the wave's global tables, or None with ``global_message``
+    saying why (``TOO_FEW`` or ``NOT_COMPUTABLE``). Each school's figures are
+    :func:`~learnsurvey.analysis.figures.school.build_school_figures`'s."""
     stats = data.stats
     inst = data.instrument
-    demo = inst.demographics
-    benchmark, scores = school_scores(stats, threshold=threshold)
-    ks, ks_pairs = school_breakdowns(
-        stats, "key_stage", threshold=threshold, order=list(demo.key_stages)
-    )
-    gender, gender_pairs = school_breakdowns(
-        stats, "gender", threshold=threshold, order=list(demo.genders)
-    )
-    heat = school_table(stats, threshold=threshold) if len(stats.cells) else pd.DataFrame()
-    if len(heat):
-        heat["band"] = band_ids(heat["shrunken_mean"].to_numpy(dtype=float), inst)
-    totals = data.responses.groupby("school", sort=True)["n"].sum().reset_index()
-    totals = suppress(totals, threshold=threshold, within=["school"], keep=["school"])
-    parts = {
-        "scores": _by_school(scores),
-        "key_stage_counts": _by_school(
-            response_counts(data, "key_stage", threshold=threshold, order=list(demo.key_stages))
-        ),
-        "gender_counts": _by_school(
-            response_counts(data, "gender", threshold=threshold, order=list(demo.genders))
-        ),
-        "key_stages": _by_school(ks),
-        "key_stage_pairs": _by_school(ks_pairs),
-        "genders": _by_school(gender),
-        "gender_pairs": _by_school(gender_pairs),
-        "items": _by_school(item_extremes(data, threshold=threshold)),
-    }
-    heat_by = _by_school(heat) if len(heat) else {}
-    schools: dict[str, Any] = {}
-    for row in to_records(totals):
-        name = str(row["school"])
-        section: dict[str, Any] = {
-            "n_responses": row["n"],
-            "publishable": not row["suppressed"],
-            "heat": heat_by.get(name, []),
-        }
-        if section["publishable"]:
-            section |= {key: by.get(name, []) for key, by in parts.items()}
-        schools[name] = section
+    benchmark, _ = school_scores(stats, threshold=threshold)
     global_tables, message = _global_tables(stats, threshold)
     return {
         "instrument": inst.id,
@@ -422,7 +393,6 @@ def dashboard_payload(data: DashboardStatistics, *, threshold: int) -> dict[str,
         "threshold": threshold,
         "n_responses": int(data.responses["n"].sum()) if len(data.responses) else 0,
         "benchmark": to_records(benchmark),
-        "schools": schools,
         "global": global_tables,
         "global_message": message,
     }

@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import replace
 from itertools import combinations
+from typing import Any
 
 import numpy as np
 import pandas as pd
 
+from learnsurvey.instruments import Instrument
 from learnsurvey.stats.disclosure import suppress, suppress_pairs
 from learnsurvey.stats.effects import hedges_g, mean_interval
 from learnsurvey.stats.moments import GroupMoments
@@ -16,6 +19,7 @@ from learnsurvey.stats.multilevel import random_intercept_reml, shrunken_means
 from .statistics import NOT_GIVEN, WaveStatistics
 
 __all__ = [
+    "band_shares",
     "by_school_attribute",
     "effects_table",
     "group_summary",
@@ -65,6 +69,16 @@ def group_summary(
     return pd.concat(frames, ignore_index=True)
 
 
+def band_shares(inst: Instrument) -> dict[str, Any]:
+    """The band-share columns of :func:`group_summary` as
+    :func:`~learnsurvey.stats.disclosure.suppress` takes them (``shares``, ``combined``), so
+    a share that stands for 1 to threshold − 1 pupils is hidden (rule 6)."""
+    return {
+        "shares": [*(f"pct_{b.id}" for b in inst.bands), "pct_quite_or_very_high"],
+        "combined": {"pct_quite_or_very_high": [f"pct_{b}" for b in inst.high_bands]},
+    }
+
+
 def by_school_attribute(
     stats: WaveStatistics, name: str, values: dict[str, str | None]
 ) -> WaveStatistics:
@@ -95,7 +109,9 @@ def school_table(
         rows["shrunken_ci_high"] = shrunk["ci_high"].to_numpy()
         parts.append(rows)
     table = pd.concat(parts, ignore_index=True)
-    table = suppress(table, threshold=threshold, within=[label], keep=["school"])
+    table = suppress(
+        table, threshold=threshold, within=[label], keep=["school"], **band_shares(stats.instrument)
+    )
     shown = table[~table["suppressed"]]
     rank = shown.groupby(label)["shrunken_mean"].rank(ascending=False, method="min")
     table["rank"] = pd.array([pd.NA] * len(table), dtype="Int64")
@@ -166,14 +182,22 @@ def icc_table(stats: WaveStatistics) -> pd.DataFrame:
 
 
 def effects_table(
-    summary: pd.DataFrame, grouping: str, *, threshold: int, order: list[str]
+    summary: pd.DataFrame,
+    grouping: str,
+    *,
+    threshold: int,
+    order: list[str],
+    shares: Mapping[str, Any] | None = None,
 ) -> tuple[pd.DataFrame, pd.DataFrame]:
     """Suppress a grouping's summary, then Hedges' g with 95% CI for every pair of groups.
 
     Returns (suppressed summary, pairs). Pupils whose group was not given count towards the
-    partition (so they cannot be recovered by subtraction) but are not compared.
+    partition (so they cannot be recovered by subtraction) but are not compared. ``shares``
+    (:func:`band_shares`) also hides the band shares that are small counts.
     """
-    shown = suppress(summary, threshold=threshold, within=["dimension"], keep=[grouping])
+    shown = suppress(
+        summary, threshold=threshold, within=["dimension"], keep=[grouping], **(shares or {})
+    )
     present = [g for g in order if g in set(summary[grouping])]
     if NOT_GIVEN in set(summary[grouping]):
         present.append(NOT_GIVEN)
@@ -228,7 +252,8 @@ def effects_table(
 
 def top_bottom_table(stats: WaveStatistics, schools: pd.DataFrame) -> pd.DataFrame:
     """Per dimension, the top and bottom school by shrunken mean among schools shown, and
-    Hedges' g (95% CI) between their pupils' scores."""
+    Hedges' g (95% CI) between their pupils' scores; the gap in their shares of pupils in
+    the high bands is blank where ``schools`` hides either share."""
     keys, moments, bands = stats.groups("school")
     position = {s: k for k, s in enumerate(keys["school"])}
     inst = stats.instrument
@@ -252,6 +277,11 @@ def top_bottom_table(stats: WaveStatistics, schools: pd.DataFrame) -> pd.DataFra
             [moments.sds()[b, j]],
         ).iloc[0]
         pct = 100.0 * bands[[a, b], j][:, high].sum(axis=1) / bands[[a, b], j].sum(axis=1)
+        # A gap beside one school's published share would give away the other's, so it is
+        # hidden wherever disclosure hid either school's share (rule 3: derived figures).
+        shares = shown.set_index("school")["pct_quite_or_very_high"]
+        if shares[[top, bottom]].isna().any():
+            pct = np.array([np.nan, np.nan])
         rows.append(
             {
                 "dimension": dim,

@@ -20,6 +20,7 @@ from learnsurvey.io.responses import Coded, ResponseChunk, read_responses
 
 from .context import read_context
 from .dashboard import DashboardBuilder, DashboardStatistics
+from .figures.labels import school_numbers
 
 __all__ = ["CONTEXT_COLUMNS", "ReportInputs", "inputs_from_files", "school_context", "split_waves"]
 
@@ -51,6 +52,16 @@ class ReportInputs:
     previous_wave: str | None = None
     staff: DashboardStatistics | None = None
     """The staff survey of the same wave (instrument ``staff-survey``, same dimension ids)."""
+    joined: tuple[str, ...] = ()
+    """The schools that joined the wave, in the order they joined (the platform's
+    participations; empty for a responses file): the order of the "School N" numbers."""
+
+    @property
+    def school_numbers(self) -> dict[str, int]:
+        """Each school's "School N" number, as the platform gives it (see
+        :func:`~learnsurvey.analysis.figures.labels.school_numbers`)."""
+        responding = self.current.responses["school"].astype(str)
+        return school_numbers(self.joined, responding)
 
     @property
     def instrument(self) -> Instrument:

@@ -34,13 +34,19 @@ def analyse_file(
     on_rows: Callable[[int], None] | None = None,
     chunk_rows: int = CHUNK_ROWS,
     rotation: Rotation = "oblimin",
+    school_if_missing: str | None = None,
 ) -> AnalysisResult:
     """Read ``path`` in chunks (calling ``on_rows(n)`` after each) and compute every table.
 
-    Raises :class:`~learnsurvey.io.ResponseDataError` on bad input before anything is written.
+    ``school_if_missing`` is the school of every row of a file without a ``school`` column
+    (see :func:`~learnsurvey.io.read_responses`). Raises
+    :class:`~learnsurvey.io.ResponseDataError` on bad input before anything is written.
     """
     builder = StatisticsBuilder(instrument)
-    for chunk in read_responses(path, instrument, chunk_rows=chunk_rows):
+    chunks = read_responses(
+        path, instrument, chunk_rows=chunk_rows, school_if_missing=school_if_missing
+    )
+    for chunk in chunks:
         builder.add(chunk)
         if on_rows is not None:
             on_rows(chunk.n_rows)

@@ -7,7 +7,14 @@ import pandas as pd
 from learnsurvey.stats.disclosure import require_publishable, suppress
 
 from .context import inspection_table
-from .groups import effects_table, group_summary, icc_table, school_table, top_bottom_table
+from .groups import (
+    band_shares,
+    effects_table,
+    group_summary,
+    icc_table,
+    school_table,
+    top_bottom_table,
+)
 from .psychometrics import (
     Rotation,
     factor_tables,
@@ -64,12 +71,14 @@ def wave_tables(
         "key_stage",
         threshold=threshold,
         order=list(inst.demographics.key_stages),
+        shares=band_shares(inst),
     )
     genders, gender_pairs = effects_table(
         group_summary(stats, ["gender"]),
         "gender",
         threshold=threshold,
         order=list(inst.demographics.genders),
+        shares=band_shares(inst),
     )
     tables = {
         "reliability": reliability_table(stats),
@@ -77,8 +86,12 @@ def wave_tables(
         "factor_correlations": phi,
         "items": item_table(stats),
         "item_correlations": item_correlations(stats),
-        "dimension_summary": suppress(dims, threshold=threshold, keep=["dimension"]),
-        "notion_summary": suppress(notions, threshold=threshold, keep=["notion"]),
+        "dimension_summary": suppress(
+            dims, threshold=threshold, keep=["dimension"], **band_shares(inst)
+        ),
+        "notion_summary": suppress(
+            notions, threshold=threshold, keep=["notion"], **band_shares(inst)
+        ),
         "school_summary": schools,
         "school_notions": school_table(stats, threshold=threshold, kind="notion", label="notion"),
         "group_effects": pd.concat([ks_pairs, gender_pairs], ignore_index=True),

@@ -9,6 +9,7 @@ from typing import Any
 
 import yaml
 from pydantic import ValidationError
+from pydantic_core import ErrorDetails
 
 from ._schema import Instrument, Translation
 
@@ -97,9 +98,26 @@ def _read_yaml(path: Path) -> dict[str, Any]:
 
 
 def _describe(path: Path, exc: ValidationError) -> str:
-    lines = [f"{path}: {exc.error_count()} problem(s)"]
-    for err in exc.errors():
+    errors = _root_causes(exc.errors())
+    lines = [f"{path}: {len(errors)} problem(s)"]
+    for err in errors:
         where = "".join(f"[{p}]" if isinstance(p, int) else f".{p}" for p in err["loc"])
         msg = err["msg"].removeprefix("Value error, ")
         lines.append(f"  {where.lstrip('.') or '(top level)'}: {msg}")
     return "\n".join(lines)
+
+
+def _root_causes(errors: list[ErrorDetails]) -> list[ErrorDetails]:
+    """The errors that are not a consequence of another one.
+
+    pydantic checks a list's length on what survived validation, so when every item of
+    ``items`` fails it adds "items: Tuple should have at least 1 item after validation"
+    after the real problems. An error about a container that also has errors inside it is
+    such an echo, and is left out.
+    """
+    locs = [tuple(err["loc"]) for err in errors]
+    return [
+        err
+        for err, loc in zip(errors, locs, strict=True)
+        if not any(len(other) > len(loc) and other[: len(loc)] == loc for other in locs)
+    ]

@@ -9,10 +9,33 @@ from __future__ import annotations
 import re
 from typing import Annotated, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, StringConstraints, model_validator
+from pydantic import (
+    AfterValidator,
+    BaseModel,
+    ConfigDict,
+    Field,
+    StringConstraints,
+    model_validator,
+)
 
-Ident = Annotated[str, StringConstraints(pattern=r"^[a-z][a-z0-9_]*$", max_length=60)]
-"""Identifiers become column names in data files, so they are lower-case snake case."""
+IDENT_PATTERN = re.compile(r"[A-Za-z][A-Za-z0-9_.-]{0,59}")
+"""An id as users write them in their data files (``A1``, ``Q12_b``, ``SchoolFair``)."""
+
+
+def _check_ident(value: str) -> str:
+    # Ids are the column names of the user's own data, so they are kept exactly as written:
+    # their case is part of the name. The message says what is allowed rather than quoting
+    # a regular expression.
+    if not IDENT_PATTERN.fullmatch(value):
+        raise ValueError(
+            f"{value!r} is not a usable id: start with a letter, then use only letters, "
+            "digits, '_', '-' or '.' (at most 60 characters)"
+        )
+    return value
+
+
+Ident = Annotated[str, AfterValidator(_check_ident)]
+"""Item, dimension, factor and band ids: they name columns in data files and tables."""
 
 KEY_STAGES: tuple[str, ...] = ("EYFS", "KS1", "KS2", "KS3", "KS4", "KS5")
 GENDERS: tuple[str, ...] = ("boy", "girl", "other", "prefer_not_to_say")
@@ -148,6 +171,14 @@ class Instrument(_Model):
         _unique("factors", [f.id for f in self.factors])
         _unique("dimensions", [d.id for d in self.dimensions])
         _unique("items", [i.id for i in self.items])
+        self._check_links()
+        self._check_bands()
+        for lang, tr in self.translations.items():
+            self._check_translation(lang, tr)
+        return self
+
+    def _check_links(self) -> None:
+        """Every dimension names a factor and every item a dimension; none is left empty."""
         factor_ids = {f.id for f in self.factors}
         for d in self.dimensions:
             if d.factor not in factor_ids:
@@ -156,7 +187,8 @@ class Instrument(_Model):
         for item in self.items:
             if item.dimension not in dim_ids:
                 raise ValueError(f"item {item.id!r} names unknown dimension {item.dimension!r}")
-        clash = sorted(dim_ids & {i.id for i in self.items})
+        item_ids_folded = {i.id.casefold() for i in self.items}
+        clash = sorted(d for d in dim_ids if d.casefold() in item_ids_folded)
         if clash:
             raise ValueError(f"ids used for both a dimension and an item: {clash}")
         for d in self.dimensions:
@@ -165,10 +197,6 @@ class Instrument(_Model):
         for f in self.factors:
             if not any(d.factor == f.id for d in self.dimensions):
                 raise ValueError(f"factor {f.id!r} has no dimensions")
-        self._check_bands()
-        for lang, tr in self.translations.items():
-            self._check_translation(lang, tr)
-        return self
 
     def _check_bands(self) -> None:
         if not self.bands:
@@ -236,3 +264,16 @@ def _unique(what: str, ids: list[str]) -> None:
     dupes = sorted({i for i in ids if i in seen or seen.add(i)})  # type: ignore[func-returns-value]
     if dupes:
         raise ValueError(f"duplicate {what} ids: {dupes}")
+    _distinct_ignoring_case(what, ids)
+
+
+def _distinct_ignoring_case(what: str, ids: list[str]) -> None:
+    # Case is kept, but `A1` and `a1` side by side would be two columns that a spreadsheet,
+    # a case-insensitive file system or a database column name would confuse.
+    by_folded: dict[str, list[str]] = {}
+    for i in ids:
+        by_folded.setdefault(i.casefold(), []).append(i)
+    clashes = sorted(sorted(v) for v in by_folded.values() if len(v) > 1)
+    if clashes:
+        shown = "; ".join(" and ".join(repr(i) for i in group) for group in clashes)
+        raise ValueError(f"ids that differ only in case among the {what}: {shown}")

@@ -86,15 +86,24 @@ def count_rows(path: Path) -> int:
 
 
 def read_responses(
-    path: Path | str, instrument: Instrument, *, chunk_rows: int = CHUNK_ROWS
+    path: Path | str,
+    instrument: Instrument,
+    *,
+    chunk_rows: int = CHUNK_ROWS,
+    school_if_missing: str | None = None,
 ) -> Iterator[ResponseChunk]:
-    """Yield validated chunks of ``path``; raise :class:`ResponseDataError` on bad input."""
+    """Yield validated chunks of ``path``; raise :class:`ResponseDataError` on bad input.
+
+    A file without a ``school`` column is refused, unless ``school_if_missing`` names the
+    one school all its rows belong to (a file from one school, or a data set such as psych's
+    ``bfi`` that has no school at all).
+    """
     path = Path(path)
     if not path.is_file():
         raise ResponseDataError(path, [Problem(None, None, "no such file")])
     kind = file_format(path)
     batches = {"csv": _csv_batches, "xlsx": _xlsx_batches, "parquet": _parquet_batches}[kind]
-    validator = _Validator(path, instrument)
+    validator = _Validator(path, instrument, school_if_missing)
     first_row = 2  # rows are numbered as a spreadsheet shows them, in every format
     for table in prefetch(batches(path, validator, chunk_rows)):
         chunk = validator.chunk(table, first_row)
@@ -105,9 +114,13 @@ def read_responses(
 
 
 class _Validator:
-    def __init__(self, path: Path, instrument: Instrument) -> None:
+    def __init__(
+        self, path: Path, instrument: Instrument, school_if_missing: str | None = None
+    ) -> None:
         self.path = path
         self.instrument = instrument
+        self.school_if_missing = school_if_missing
+        self.has_school = True
         self.problems: list[Problem] = []
         self.more = False
         self.rows = 0
@@ -132,7 +145,9 @@ class _Validator:
             if name in seen:
                 self.add(1, name, "the column appears twice")
             seen.add(name)
-        required = ["school", *self.instrument.item_ids]
+        self.has_school = "school" in seen or self.school_if_missing is None
+        required = ["school"] if self.has_school else []
+        required += self.instrument.item_ids
         missing = [c for c in required if c not in seen]
         if missing:
             shown = ", ".join(missing[:8]) + (" ..." if len(missing) > 8 else "")
@@ -144,7 +159,11 @@ class _Validator:
         self.rows += table.num_rows
         if table.num_rows == 0:
             return None
-        school = self._coded(table, "school", first_row, required=True)
+        school = (
+            self._coded(table, "school", first_row, required=True)
+            if self.has_school
+            else Coded(np.zeros(table.num_rows, dtype=np.int32), [str(self.school_if_missing)])
+        )
         key_stage = self._coded(table, "key_stage", first_row)
         gender = self._coded(table, "gender", first_row)
         wave = self._coded(table, "wave", first_row)

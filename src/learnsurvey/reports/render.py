@@ -14,7 +14,9 @@ report follows the reader's language where a translation exists.
 
 from __future__ import annotations
 
+import logging
 import os
+import re
 import ssl
 from collections.abc import Callable
 from functools import lru_cache
@@ -86,6 +88,8 @@ def html_to_pdf(html: str, *, base_url: str | None = None) -> bytes:
     import weasyprint  # slow to import; only PDF output needs it
     from weasyprint.urls import URLFetcher
 
+    _quiet_data_uris()
+
     # A report embeds everything it shows (charts as data: URIs), so the printer may fetch
     # nothing from anywhere: no remote resource can leak a reader's visit or slow a run.
     # Sharing one SSL context spares building one per document (WeasyPrint's default).
@@ -100,6 +104,32 @@ def html_to_pdf(html: str, *, base_url: str | None = None) -> bytes:
 @lru_cache(maxsize=1)
 def _ssl_context() -> ssl.SSLContext:
     return ssl.create_default_context()
+
+
+_DATA_URI = re.compile(r"data:([\w/+.-]*)[^\s\"')]*")
+
+
+def _short_data_uris(text: str) -> str:
+    return _DATA_URI.sub(lambda m: f"data:{m.group(1)},… ({len(m.group(0)):,} characters)", text)
+
+
+class _ShortDataUris(logging.Filter):
+    """Shortens every ``data:`` URI in a WeasyPrint message to its type and length.
+
+    WeasyPrint quotes an image's ``src`` when it warns about it, and a chart's ``src`` is
+    its whole drawing in base64: one warning would fill the terminal or a server log."""
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        message = record.getMessage()
+        if "data:" in message:
+            record.msg, record.args = _short_data_uris(message), None
+        return True
+
+
+@lru_cache(maxsize=1)
+def _quiet_data_uris() -> None:
+    # Once per process: the filter sits on WeasyPrint's logger, whoever handles its records.
+    logging.getLogger("weasyprint").addFilter(_ShortDataUris())
 
 
 def write_assets(out_dir: Path) -> Path:

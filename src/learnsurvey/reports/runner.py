@@ -39,7 +39,7 @@ from .school import SchoolReports, render_school_report
 from .trust import TrustReports, render_trust_report
 
 if TYPE_CHECKING:
-    from .global_report import GlobalReport
+    from .global_ import GlobalReport
 
 __all__ = [
     "ReportErrors",
@@ -330,7 +330,7 @@ def write_global_report(
 ) -> ReportFiles:
     """Write the wave's global report as ``global-<wave slug>.html`` and ``.pdf``
     (``prepared``: a report already built by ``build_global_report(inputs)``)."""
-    from .global_report import build_global_report, render_global_report
+    from .global_ import build_global_report, render_global_report
 
     report = prepared if prepared is not None else build_global_report(inputs)
     out_dir = Path(out_dir)

@@ -1,4 +1,4 @@
-"""One school's slice of a wave's computed results, so a school page reads only its own."""
+"""One school's and one trust's slice of a wave's computed figures, so a page reads only its own."""
 
 from __future__ import annotations
 
@@ -20,4 +20,18 @@ class SchoolResult(models.Model):
     class Meta:
         constraints = [
             models.UniqueConstraint(fields=["result", "urn"], name="one_school_result_per_wave")
+        ]
+
+
+class TrustResult(models.Model):
+    """The figures of one trust (keyed by its name, unique) in a :class:`WaveResult`, kept
+    apart for the same reason as :class:`SchoolResult`."""
+
+    result = models.ForeignKey(WaveResult, on_delete=models.CASCADE, related_name="trusts")
+    trust = models.CharField(max_length=200)
+    payload = models.JSONField(default=dict)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["result", "trust"], name="one_trust_result_per_wave")
         ]

@@ -15,9 +15,12 @@ from django.shortcuts import get_object_or_404, render
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from learnsurvey.instruments import Instrument
+from learnsurvey.reports.guidance import Guidance, load_guidance
 from learnsurvey.web.accounts.access import (
     can_manage_school,
     can_see_global,
+    can_see_trust,
     current_user,
     require_global,
     school_for,
@@ -25,12 +28,12 @@ from learnsurvey.web.accounts.access import (
     visible_schools,
 )
 from learnsurvey.web.accounts.models import Role
-from learnsurvey.web.schools.models import Trust
+from learnsurvey.web.schools.models import School, Trust
 from learnsurvey.web.waves.models import Participation, Wave
 
-from .charts import ci_bar, scale_ticks
-from .payloads import GroupFigure, SchoolDashboard
-from .results import global_payload, school_payload, trust_payload
+from .charts import ci_bar, dots, scale_ticks
+from .payloads import GroupFigure, SchoolDashboard, ScoreFigure
+from .results import global_payload, school_payload, school_payloads, trust_payload
 
 PAGE_ROWS = 200
 
@@ -54,7 +57,8 @@ TABLE_TITLES = {
 
 @login_required
 def home(request: HttpRequest) -> HttpResponse:
-    """What the signed-in user may open, wave by wave."""
+    """What the signed-in user may open, wave by wave; a trust leader sees the trust's
+    schools at a glance (headline and heatmap) before the links."""
     user = current_user(request)
     schools = visible_schools(user)
     trusts: list[Trust] = []
@@ -73,14 +77,13 @@ def home(request: HttpRequest) -> HttpResponse:
     pairs = Participation.objects.filter(wave__in=waves).values_list("wave_id", "school_id")
     for wave_id, school_id in pairs:
         taking_part.setdefault(wave_id, set()).add(school_id)
-    entries = [
-        {
-            "wave": wave,
-            "schools": [s for s in schools if s.pk in taking_part.get(wave.pk, set())],
-            "trusts": trusts,
-        }
-        for wave in waves
-    ]
+    entries = []
+    for wave in waves:
+        mine = [s for s in schools if s.pk in taking_part.get(wave.pk, set())]
+        entry: dict[str, Any] = {"wave": wave, "schools": mine, "trusts": trusts}
+        if user.role == Role.TRUST_LEADER and user.trust is not None and mine:
+            entry["glance"] = _trust_glance(wave, user.trust, mine)
+        entries.append(entry)
     return render(
         request,
         "dashboards/home.html",
@@ -88,8 +91,38 @@ def home(request: HttpRequest) -> HttpResponse:
     )
 
 
-def _pivot(figures: list[GroupFigure]) -> tuple[list[str], list[dict[str, Any]]]:
-    """Long group figures as rows of dimensions with one cell per group (layout only)."""
+def _trust_glance(wave: Wave, trust: Trust, schools: list[School]) -> dict[str, Any]:
+    """The trust's heatmap and each school's headline, for a trust leader's home page."""
+    dashboards = school_payloads(wave, schools)
+    return {
+        "d": trust_payload(wave, trust),
+        "schools": [
+            {"d": d, "overall": _overall(d), **_standings(d)} for d in dashboards if d.publishable
+        ],
+        "dimensions_count": len(wave.instrument().dimension_ids),
+    }
+
+
+def _overall(d: SchoolDashboard) -> ScoreFigure | None:
+    return next((s for s in d.scores if s.kind == "overall"), None)
+
+
+def _standings(d: SchoolDashboard) -> dict[str, list[ScoreFigure]]:
+    """The strengths and areas to work on of the headline, as the scores they name."""
+    by_id = {s.score: s for s in d.scores if s.kind == "dimension"}
+    headline = d.headline
+    if headline is None:
+        return {"strengths": [], "priorities": []}
+    return {
+        "strengths": [by_id[k] for k in headline.strengths if k in by_id],
+        "priorities": [by_id[k] for k in headline.priorities if k in by_id],
+    }
+
+
+def _pivot(
+    figures: list[GroupFigure], instrument: Instrument
+) -> tuple[list[str], list[dict[str, Any]]]:
+    """Long group figures as rows of dimensions with one cell and one dot per group."""
     labels: list[str] = []
     rows: dict[str, dict[str, Any]] = {}
     for f in figures:
@@ -100,33 +133,76 @@ def _pivot(figures: list[GroupFigure]) -> tuple[list[str], list[dict[str, Any]]]
     ordered = list(rows.values())  # dimensions in the instrument's order, as given
     for row in ordered:
         row["cells"] = [row["cells"].get(label) for label in labels]
+        means = [None if c is None or c.suppressed else c.mean for c in row["cells"]]
+        row["dots"] = dots(means, instrument)
+        row["shown"] = [(labels[k], c) for k, c in enumerate(row["cells"]) if means[k] is not None]
     return labels, ordered
+
+
+def _similar_words(d: SchoolDashboard) -> str:
+    """The similar-schools group in words (a count of schools, never of pupils)."""
+    if d.similar is None:
+        return ""
+    words = _("%(phase)s schools in free-school-meals quartile %(q)s of 4") % {
+        "phase": d.similar.phase.replace("_", "-"),
+        "q": d.similar.fsm_quartile,
+    }
+    if d.similar.n_schools is None:
+        return words + " " + _("(too few other schools to show a benchmark)")
+    return words + " " + _("(%(k)s other schools)") % {"k": d.similar.n_schools}
+
+
+def _guidance(instrument: Instrument) -> Guidance | None:
+    try:
+        return load_guidance(instrument)
+    except ValueError:  # an instrument without guidance of its own or to borrow
+        return None
+
+
+def _trust_crumb(request: HttpRequest, school: School) -> Trust | None:
+    """The school's trust when the reader may open its page (a step in the breadcrumbs)."""
+    trust = school.trust
+    return trust if trust is not None and can_see_trust(current_user(request), trust) else None
 
 
 @login_required
 def school(request: HttpRequest, wave_id: int, urn: str) -> HttpResponse:
-    """A school's results against every school in the wave."""
+    """A school's results: the headline first, then one chart per question with its tables
+    folded away, in the order of the school report."""
     found = school_for(request, urn)
     wave = get_object_or_404(Wave, pk=wave_id)
     dashboard: SchoolDashboard = school_payload(wave, found)
     instrument = wave.instrument()
     scores = [
-        (s, ci_bar(s.mean, s.ci_low, s.ci_high, s.benchmark_mean, instrument))
+        (
+            s,
+            ci_bar(s.mean, s.ci_low, s.ci_high, s.benchmark_mean, instrument, s.similar_mean),
+        )
         for s in dashboard.scores
     ]
-    ks_labels, ks_rows = _pivot(dashboard.key_stages)
-    g_labels, g_rows = _pivot(dashboard.genders)
+    ks_labels, ks_rows = _pivot(dashboard.key_stages, instrument)
+    g_labels, g_rows = _pivot(dashboard.genders, instrument)
+    guidance = _guidance(instrument)
     context = {
         "wave": wave,
         "school": found,
         "d": dashboard,
+        "scores": scores,
         "dimensions": [x for x in scores if x[0].kind == "dimension"],
         "notions": [x for x in scores if x[0].kind != "dimension"],
+        "overall": _overall(dashboard),
+        "headline_scores": [s for s, _bar in scores if s.kind == "overall"]
+        + [s for s, _bar in scores if s.kind == "notion"],
+        **_standings(dashboard),
+        "similar_words": _similar_words(dashboard),
         "bands": instrument.bands,
+        "high_bands": ", ".join(b.name for b in instrument.bands if b.id in instrument.high_bands),
         "ticks": scale_ticks(instrument),
         "scale": instrument.scale,
         "key_stages": {"labels": ks_labels, "rows": ks_rows},
         "genders": {"labels": g_labels, "rows": g_rows},
+        "guidance": guidance.dimensions if guidance is not None else {},
+        "trust": _trust_crumb(request, found),
         "can_manage": can_manage_school(current_user(request), found),
     }
     return render(request, "dashboards/school.html", context)

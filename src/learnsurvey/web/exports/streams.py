@@ -5,8 +5,13 @@ Two passes, so memory stays flat at any number of responses:
 1. a ``GROUP BY`` count per school × key stage × gender, from which
    :func:`learnsurvey.stats.disclosure.response_level_plan` decides what each cell releases
    (rule 4: every released school × key stage × gender describes at least the threshold of
-   pupils; smaller schools are left out);
+   pupils; smaller schools are left out; rule 10: planned with the published aggregates, so
+   that a published school, key stage, gender or wave figure less the released pupils never
+   describes 1 to threshold − 1 pupils, and no school the aggregates hide is released);
 2. the responses themselves, in chunks, with the plan applied, as Arrow record batches.
+
+Only *published* responses are read (rule 9), up to the publication the first pass saw: the
+export describes the same pupils as the figures beside it, and changes when they do.
 
 What a row holds, and why no more: a school *pseudonym* (the wave's "School N" number, never
 the URN or name), the school's phase, the pupil's key stage and gender as released, and one
@@ -43,7 +48,8 @@ from learnsurvey.io.export import Sheet, csv_chunks, write_parquet, write_xlsx
 from learnsurvey.stats.disclosure import response_level_plan
 from learnsurvey.web.schools.models import School
 from learnsurvey.web.waves.actions import decode_answer_bytes
-from learnsurvey.web.waves.models import Response, Wave, WaveResult
+from learnsurvey.web.waves.models import Publication, Response, Wave, WaveResult
+from learnsurvey.web.waves.publication import do_publish_wave
 
 __all__ = [
     "CHUNK_ROWS",
@@ -74,6 +80,8 @@ class ResponsePlan:
     """Rows the export will hold (the released pupils)."""
     max_id: int
     """The last response counted: the second pass reads no later one, so it matches."""
+    max_publication: int
+    """The last publication counted (rule 9): the second pass reads no later one either."""
     schools: list[int]
     key_stages: pa.Array
     genders: pa.Array
@@ -122,29 +130,55 @@ def _pseudonyms(wave: Wave, urns: list[str]) -> dict[str, int]:
     return numbered(wave, sorted(with_responses))
 
 
+def _hidden_schools(wave: Wave) -> set[int]:
+    """The schools (ids) a row of the stored global tables hides: rule 10 releases none of
+    their pupils, or subtracting them would undo the hiding."""
+    stored = WaveResult.objects.filter(wave=wave).values_list("payload__global", flat=True).first()
+    urns: set[str] = set()
+    if isinstance(stored, dict):
+        for name in ("school_summary", "school_notions"):
+            rows = stored.get(name) or []
+            urns |= {str(r["school"]) for r in rows if isinstance(r, dict) and r.get("suppressed")}
+    return set(School.objects.filter(urn__in=urns).values_list("pk", flat=True))
+
+
 def plan_responses(wave: Wave, *, threshold: int | None = None) -> ResponsePlan:
     """The first pass: count the opted-in schools' pupils per cell and decide the release."""
     threshold = int(settings.MIN_GROUP_SIZE) if threshold is None else threshold
     instrument = wave.instrument()
+    do_publish_wave(wave)  # rule 9: the same publication step the pages take before reading
     max_id = (
         Response.objects.filter(wave=wave).order_by("-id").values_list("id", flat=True).first()
     ) or 0
+    max_publication = (
+        Publication.objects.filter(wave=wave).order_by("-id").values_list("id", flat=True).first()
+    ) or 0
+    released_to = Response.objects.filter(
+        wave=wave, id__lte=max_id, publication__isnull=False, publication_id__lte=max_publication
+    )
     schools = {
         pk: (urn, phase)
         for pk, urn, phase in School.objects.filter(research_opt_in=True).values_list(
             "pk", "urn", "phase"
         )
     }
-    counts = pd.DataFrame(
-        list(
-            Response.objects.filter(wave=wave, id__lte=max_id, school_id__in=list(schools))
-            .values_list("school_id", "key_stage", "gender")
-            .annotate(n=Count("id"))
-            .order_by()
-        ),
-        columns=["school", "key_stage", "gender", "n"],
+    cells = ["school", "key_stage", "gender", "n"]
+
+    def counted(rows: models.QuerySet[Response]) -> pd.DataFrame:
+        by_cell = rows.values_list("school_id", "key_stage", "gender").annotate(n=Count("id"))
+        return pd.DataFrame(list(by_cell.order_by()), columns=cells)
+
+    counts = counted(released_to.filter(school_id__in=list(schools)))
+    # Rule 10: the aggregates count the schools that did not opt in too, and hide some
+    # schools; the release is planned against both.
+    others = counted(released_to.exclude(school_id__in=list(schools)))
+    plan = response_level_plan(
+        counts,
+        threshold=threshold,
+        not_given=NOT_GIVEN,
+        hidden_schools=_hidden_schools(wave),
+        others=others,
     )
-    plan = response_level_plan(counts, threshold=threshold, not_given=NOT_GIVEN)
     key_stages = pa.array(sorted(set(plan["key_stage"])), type=pa.string())
     genders = pa.array(sorted(set(plan["gender"])), type=pa.string())
     released = plan[plan["released"]]
@@ -157,6 +191,7 @@ def plan_responses(wave: Wave, *, threshold: int | None = None) -> ResponsePlan:
         schema=_schema(instrument),
         n_rows=int(released["n"].sum()),
         max_id=int(max_id),
+        max_publication=int(max_publication),
         schools=used,
         key_stages=key_stages,
         genders=genders,
@@ -208,7 +243,13 @@ RAW_TYPES = [pa.int64(), pa.string(), pa.string(), pa.string()]
 def _orm_chunks(plan: ResponsePlan, chunk_rows: int) -> Iterator[pa.Table]:
     """Stored rows through the ORM (SQLite), as tables of ``chunk_rows``."""
     rows = (
-        Response.objects.filter(wave=plan.wave, id__lte=plan.max_id, school_id__in=plan.schools)
+        Response.objects.filter(
+            wave=plan.wave,
+            id__lte=plan.max_id,
+            school_id__in=plan.schools,
+            publication__isnull=False,
+            publication_id__lte=plan.max_publication,
+        )
         .order_by(*ORDER)
         .values_list(*RAW_FIELDS)
         .iterator(chunk_size=chunk_rows)
@@ -236,6 +277,7 @@ def _postgres_chunks(plan: ResponsePlan, chunk_rows: int) -> Iterator[pa.Table]:
         f"E'\\n' ORDER BY {key_stage}, {gender}, {answers}) "
         f"FROM {q(Response._meta.db_table)} "
         f"WHERE {q('wave_id')} = %s AND {q('id')} <= %s AND {school} = ANY(%s) "
+        f"AND {q('publication_id')} <= %s "
         f"GROUP BY {school} ORDER BY {school}"
     )
     read = pacsv.ReadOptions(column_names=RAW_NAMES)
@@ -246,7 +288,7 @@ def _postgres_chunks(plan: ResponsePlan, chunk_rows: int) -> Iterator[pa.Table]:
     )
     per_school = max(1, plan.n_rows // max(1, len(plan.schools)))
     with connection.chunked_cursor() as cursor:
-        cursor.execute(sql, [plan.wave.pk, plan.max_id, plan.schools])
+        cursor.execute(sql, [plan.wave.pk, plan.max_id, plan.schools, plan.max_publication])
         while texts := cursor.fetchmany(max(1, chunk_rows // per_school)):
             body = "\n".join(t for (t,) in texts).encode("utf-8")
             yield pacsv.read_csv(io.BytesIO(body), read_options=read, convert_options=convert)

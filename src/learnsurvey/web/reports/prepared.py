@@ -17,13 +17,14 @@ from dataclasses import dataclass, field
 
 from django.utils.translation import gettext as django_gettext
 
+from learnsurvey.analysis.figures.wave import WaveFigures, build_wave_figures
 from learnsurvey.reports import ReportInputs
-from learnsurvey.reports.global_report import GlobalReport, build_global_report
+from learnsurvey.reports.global_ import GlobalReport, build_global_report
 from learnsurvey.reports.school import SchoolReports
 from learnsurvey.reports.trust import TrustReports
 from learnsurvey.web.waves.models import Wave
 
-from .sources import inputs_from_database, inputs_version
+from .sources import Progress, inputs_from_database, inputs_version
 
 __all__ = ["Prepared", "clear", "prepared"]
 
@@ -32,33 +33,46 @@ MAX_WAVES = 4  # a handful of waves' figures: megabytes each, whatever the wave'
 
 @dataclass
 class Prepared:
-    """One wave's inputs and the reports' wave-level work, each built on first use."""
+    """One wave's inputs, its figures and the reports' wave-level work, each built on first
+    use. The reports present the same :class:`WaveFigures` the dashboards stored (when the
+    dashboards' recompute ran in this process, nothing is built twice)."""
 
     inputs: ReportInputs
+    _figures: WaveFigures | None = None
     _schools: SchoolReports | None = None
     _trusts: TrustReports | None = None
     _global: GlobalReport | None = None
-    _lock: threading.Lock = field(default_factory=threading.Lock)
+    _lock: threading.RLock = field(default_factory=threading.RLock)
+    """Re-entrant: a report's builder asks for :meth:`figures` under the same lock."""
+
+    def figures(self) -> WaveFigures:
+        """The wave's figures (the contract every view reads), built once."""
+        with self._lock:
+            if self._figures is None:
+                self._figures = build_wave_figures(self.inputs)
+            return self._figures
 
     def schools(self) -> SchoolReports:
         with self._lock:
             if self._schools is None:
                 # Django's gettext follows the language active when a report is *built*, so
                 # one prepared object serves readers of every language.
-                self._schools = SchoolReports(self.inputs, gettext=django_gettext)
+                self._schools = SchoolReports(
+                    self.inputs, gettext=django_gettext, figures=self.figures().schools
+                )
             return self._schools
 
     def trusts(self) -> TrustReports:
         with self._lock:
             if self._trusts is None:
-                self._trusts = TrustReports(self.inputs)
+                self._trusts = TrustReports(self.inputs, self.figures().trusts)
             return self._trusts
 
     def global_report(self) -> GlobalReport:
         """The wave's global report (built whole: it has no per-reader part)."""
         with self._lock:
             if self._global is None:
-                self._global = build_global_report(self.inputs)
+                self._global = build_global_report(self.inputs, figures=self.figures().global_)
             return self._global
 
 
@@ -66,15 +80,19 @@ _CACHE: OrderedDict[tuple[int, ...], Prepared] = OrderedDict()
 _CACHE_LOCK = threading.Lock()
 
 
-def prepared(wave: Wave) -> Prepared:
-    """The prepared reports of ``wave`` as its data stand now."""
+def prepared(wave: Wave, *, fresh: bool = False, progress: Progress | None = None) -> Prepared:
+    """The prepared reports of ``wave`` as its data stand now.
+
+    ``fresh`` reads the inputs anew even when the version is unchanged (the dashboards'
+    recompute: the schools' context, such as a name, may have changed) and keeps the result
+    for the reports; ``progress``: see :func:`~.sources.inputs_from_database`."""
     version = inputs_version(wave)
     with _CACHE_LOCK:
-        hit = _CACHE.get(version)
+        hit = None if fresh else _CACHE.get(version)
         if hit is not None:
             _CACHE.move_to_end(version)
             return hit
-    built = Prepared(inputs_from_database(wave))
+    built = Prepared(inputs_from_database(wave, progress=progress))
     with _CACHE_LOCK:
         for stale in [k for k in _CACHE if k[0] == wave.pk]:
             del _CACHE[stale]  # an older version of the same wave is never read again

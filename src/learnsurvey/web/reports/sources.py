@@ -16,9 +16,10 @@ from django.db.models import Max
 from learnsurvey.analysis import DashboardBuilder, DashboardStatistics
 from learnsurvey.reports import ReportInputs, school_context
 from learnsurvey.reports.inputs import CONTEXT_COLUMNS
-from learnsurvey.web.dashboards.results import response_chunks
+from learnsurvey.web.dashboards.chunks import response_chunks
 from learnsurvey.web.schools.models import School, Trust
 from learnsurvey.web.waves.models import Response, Wave
+from learnsurvey.web.waves.publication import do_publish_wave
 
 __all__ = [
     "find_trust",
@@ -105,6 +106,9 @@ def inputs_version(wave: Wave) -> tuple[int, ...]:
 
 
 def _statistics(wave: Wave, progress: Progress | None = None) -> DashboardStatistics:
+    # Rule 9 (H-privacy): figures count published responses only; publish first whatever
+    # pending responses now form a safe batch (do_publish_wave decides which).
+    do_publish_wave(wave)
     builder = DashboardBuilder(wave.instrument())
     for chunk in response_chunks(wave, progress=progress):
         builder.add(chunk)
@@ -152,4 +156,5 @@ def inputs_from_database(
         previous=_statistics(previous) if previous is not None else None,
         previous_wave=previous.name if previous is not None else None,
         staff=_statistics(staff) if staff is not None else None,
+        joined=tuple(wave.participations.order_by("pk").values_list("school__urn", flat=True)),
     )

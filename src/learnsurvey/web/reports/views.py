@@ -22,7 +22,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from learnsurvey.reports.charts import vega_bundle
-from learnsurvey.reports.global_report import render_global_report
+from learnsurvey.reports.global_ import render_global_report
 from learnsurvey.reports.school import render_school_report
 from learnsurvey.reports.trust import render_trust_report
 from learnsurvey.web.accounts.access import (

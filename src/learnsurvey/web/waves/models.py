@@ -180,6 +180,25 @@ class AccessCode(models.Model):
         return "".join(ch for ch in typed.upper() if ch.isalnum())
 
 
+class Publication(models.Model):
+    """A point at which a wave's figures change (disclosure rule 9).
+
+    Figures are computed from published responses only, and a publication adds responses
+    in batches :func:`learnsurvey.stats.disclosure.publication_plan` judged safe, so two
+    reads of a page around one pupil's submission show the same figures."""
+
+    wave = models.ForeignKey(Wave, on_delete=models.CASCADE, related_name="publications")
+    number = models.PositiveIntegerField()
+    created = models.DateTimeField(auto_now_add=True)
+    n_responses = models.PositiveIntegerField(default=0, help_text="Responses it added.")
+
+    class Meta:
+        ordering = ["wave", "number"]
+        constraints = [
+            models.UniqueConstraint(fields=["wave", "number"], name="one_publication_number")
+        ]
+
+
 class Response(models.Model):
     """One pupil's answers. Nothing here identifies a pupil: no name, ID or IP address, and
     the time is rounded down to the hour."""
@@ -203,9 +222,20 @@ class Response(models.Model):
     submitted_hour = models.DateTimeField()
     idempotency_key = models.UUIDField(unique=True)
     source = models.CharField(max_length=10, choices=Source.choices, default=Source.BROWSER)
+    publication = models.ForeignKey(
+        Publication,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="responses",
+        help_text="The publication that first counted this response; empty while pending.",
+    )
 
     class Meta:
-        indexes = [models.Index(fields=["wave", "school"], name="response_wave_school")]
+        indexes = [
+            models.Index(fields=["wave", "school"], name="response_wave_school"),
+            models.Index(fields=["wave", "publication"], name="response_wave_publication"),
+        ]
 
 
 class WaveResult(models.Model):

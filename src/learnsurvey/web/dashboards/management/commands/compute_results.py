@@ -10,7 +10,7 @@ from django.core.management.base import BaseCommand, CommandError, CommandParser
 from rich.console import Console
 
 from learnsurvey._progress import bar_progress
-from learnsurvey.web.dashboards.results import compute_wave_result
+from learnsurvey.web.dashboards.compute import compute_wave_result
 from learnsurvey.web.waves.models import Response, Wave
 
 

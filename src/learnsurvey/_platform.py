@@ -1,0 +1,150 @@
+"""The command line's one way into the platform's database.
+
+``learnsurvey report --wave`` and ``learnsurvey export`` read what the web platform stores.
+They do it through this module alone, so that the CLI stays a thin layer over the library
+and knows nothing of Django, its models or the web packages: every function here starts
+Django when first called (``DJANGO_SETTINGS_MODULE`` defaults to the platform's settings),
+takes and returns plain values, and raises :class:`ValueError` for anything the user named
+that is not there. File-based commands never import this module.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from functools import cache
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    import pyarrow as pa
+
+    from learnsurvey.analysis.inputs import ReportInputs
+
+__all__ = [
+    "ALL_TABLES",
+    "PlatformWave",
+    "ResponseExport",
+    "find_wave",
+    "global_tables",
+    "plan_response_export",
+    "report_inputs",
+    "require_school",
+    "trust_name",
+    "wave_by_id",
+]
+
+ALL_TABLES = "all"  # the word the web downloads use too (learnsurvey.web.exports.tables.ALL)
+"""The table name that asks for every global table at once (one workbook)."""
+
+Progress = Callable[[int], None]
+
+
+@dataclass(frozen=True)
+class PlatformWave:
+    """A wave of the platform, as the CLI needs to know it."""
+
+    id: int
+    name: str
+    _model: Any = field(repr=False, compare=False)
+
+    def count_responses(self) -> int:
+        """Pupil responses stored for the wave (the total of a progress bar)."""
+        from learnsurvey.web.waves.models import Response
+
+        return int(Response.objects.filter(wave=self._model).count())
+
+
+def _wave(model: Any) -> PlatformWave:
+    return PlatformWave(id=int(model.pk), name=str(model.name), _model=model)
+
+
+@cache
+def _django() -> None:
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "learnsurvey.web.settings")
+    import django
+
+    django.setup()
+
+
+def find_wave(ref: str | int) -> PlatformWave:
+    """The wave with this id (or, failing that, this exact name)."""
+    _django()
+    from learnsurvey.web.reports.sources import find_wave as find
+
+    return _wave(find(ref))
+
+
+def wave_by_id(wave_id: int) -> PlatformWave:
+    """The wave with this id (its number), and only that."""
+    _django()
+    from learnsurvey.web.waves.models import Wave
+
+    found = Wave.objects.filter(pk=wave_id).first()
+    if found is None:
+        raise ValueError(f"there is no wave {wave_id}")
+    return _wave(found)
+
+
+def require_school(urn: str) -> None:
+    """Raise :class:`ValueError` unless the platform has a school with this URN."""
+    _django()
+    from learnsurvey.web.schools.models import School
+
+    if not School.objects.filter(urn=urn).exists():
+        raise ValueError(f"no school with URN {urn!r}")
+
+
+def trust_name(ref: str) -> str:
+    """The name (the reports' key) of the trust with this id or exact name."""
+    _django()
+    from learnsurvey.web.reports.sources import find_trust
+
+    return str(find_trust(ref).name)
+
+
+def report_inputs(
+    wave: PlatformWave, *, threshold: int | None, progress: Progress | None = None
+) -> ReportInputs:
+    """Everything the reports of ``wave`` read, streamed from the database.
+
+    ``threshold`` defaults to the platform's setting; ``progress`` hears the number of
+    responses read after each chunk."""
+    _django()
+    from learnsurvey.web.reports.sources import inputs_from_database
+
+    return inputs_from_database(wave._model, threshold=threshold, progress=progress)
+
+
+@dataclass(frozen=True)
+class ResponseExport:
+    """The anonymised response-level release of a wave, planned but not yet written."""
+
+    n_rows: int
+    _wave: Any = field(repr=False)
+    _plan: Any = field(repr=False)
+
+    def write(self, fmt: str, out: Path, *, progress: Progress | None = None) -> int:
+        """Write the release as ``fmt`` (csv, xlsx, parquet) to ``out``; rows written."""
+        from learnsurvey.web.exports.streams import export_responses
+
+        return int(export_responses(self._wave, fmt, out, plan=self._plan, progress=progress))
+
+
+def plan_response_export(wave: PlatformWave) -> ResponseExport:
+    """Which responses the research release of ``wave`` holds (the web download's plan)."""
+    _django()
+    from learnsurvey.web.exports.streams import plan_responses
+
+    plan = plan_responses(wave._model)
+    return ResponseExport(n_rows=int(plan.n_rows), _wave=wave._model, _plan=plan)
+
+
+def global_tables(wave: PlatformWave) -> dict[str, pa.Table]:
+    """The wave's global tables by name, as the web downloads them (already suppressed)."""
+    _django()
+    from learnsurvey.web.dashboards.results import global_payload
+    from learnsurvey.web.exports.tables import global_tables as tables
+
+    return tables(global_payload(wave._model))

@@ -1,0 +1,114 @@
+"""The global report: the Phase One report's tables and figures, reproduced from a wave.
+
+Nine sections — the sample, reliability, the pattern matrix of the three notions, the share
+of pupils quite or very high, the key stages, gender, the top and bottom school, inspection
+ratings and the learning-focused schools — each with its method note, each a module of this
+package that words the wave's :class:`~learnsurvey.analysis.figures.global_.GlobalFigures`.
+Schools are named only when they opted in to being named in research; every other school is
+"School N", its number on the platform's pages.
+
+Given the published figures (:func:`~.published.load_published`), the tables show them
+beside ours. Django-free.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from datetime import date
+from typing import Any
+
+from learnsurvey.analysis.figures.global_ import GlobalFigures, build_global_figures
+from learnsurvey.analysis.figures.labels import Gettext
+from learnsurvey.analysis.inputs import ReportInputs
+
+from .. import format as fmt
+from ..header import ReportHeader
+from ..render import Mode, render_html
+from .context import GlobalContext
+from .focused import focused_section
+from .gender import gender_section
+from .high_shares import high_section
+from .inspection import inspection_section
+from .key_stages import key_stage_section
+from .method import failure_words, notice
+from .pattern import notions_section
+from .reliability import reliability_section
+from .sample import sample_section
+from .section import Section
+from .top_bottom import top_bottom_section
+
+__all__ = ["SECTIONS", "GlobalReport", "build_global_report", "render_global_report"]
+
+SECTIONS: tuple[Callable[[GlobalContext], Section], ...] = (
+    sample_section,
+    reliability_section,
+    notions_section,
+    high_section,
+    key_stage_section,
+    gender_section,
+    top_bottom_section,
+    inspection_section,
+    focused_section,
+)
+
+
+class GlobalReport(ReportHeader):
+    """The global report of one wave, every figure formatted and suppressed."""
+
+    sections: list[Section]
+    with_published: bool = False
+    """Whether the tables show the published Phase One figures beside ours."""
+    notice: str | None = None
+    """Said once at the top when the wave-level tables cannot be computed."""
+
+
+def _same(text: str) -> str:
+    return text
+
+
+def build_global_report(
+    inputs: ReportInputs,
+    published: dict[str, Any] | None = None,
+    *,
+    title: str | None = None,
+    today: date | None = None,
+    gettext: Gettext | None = None,
+    figures: GlobalFigures | None = None,
+) -> GlobalReport:
+    """The global report of ``inputs``' wave.
+
+    ``published``, e.g. ``load_published("phase-one-targets.yaml")``, adds the published
+    Phase One figures beside ours. ``figures`` are the wave's global figures when already
+    built (:func:`~learnsurvey.analysis.figures.global_.build_global_figures`), else they
+    are built here. Sections that need the school context (inspection ratings) say so when
+    it is absent; when the wave is too small for the wave tables, every section but the
+    sample says it cannot be computed. ``gettext`` translates the report's words (British
+    English by default).
+    """
+    _ = gettext or _same
+    figures = figures if figures is not None else build_global_figures(inputs)
+    ctx = GlobalContext(
+        figures=figures,
+        inst=inputs.instrument,
+        published=published,
+        gettext=_,
+        failure=failure_words(figures.failure, _),
+    )
+    return GlobalReport(
+        title=title or _("The Learning Survey: global report"),
+        subtitle=_("%(instrument)s: what pupils say about their learning, across all schools")
+        % {"instrument": inputs.instrument.name},
+        kicker=_("Global report"),
+        wave=inputs.wave or "–",
+        generated=fmt.long_date(today),
+        threshold=inputs.threshold,
+        sections=[build(ctx) for build in SECTIONS],
+        with_published=published is not None,
+        notice=notice(figures.failure, _),
+    )
+
+
+def render_global_report(report: GlobalReport, *, mode: Mode, **kwargs: Any) -> str:
+    """The report as HTML for ``mode`` (``web``, ``file`` or ``pdf``); ``kwargs`` pass
+    ``gettext``, ``ngettext``, ``lang`` and ``vega_src`` through to the renderer."""
+    return render_html("global.html.j2", mode=mode, report=report, **kwargs)

@@ -1,0 +1,111 @@
+"""A wave's figures computed from the stored responses and stored: the one place that
+writes :class:`~learnsurvey.web.waves.models.WaveResult`, :class:`.models.SchoolResult` and
+:class:`.models.TrustResult`.
+
+``compute_wave_result`` reads the wave's inputs (responses streamed in chunks, so memory
+stays bounded at any number of responses), builds the wave's figures once
+(:class:`~learnsurvey.analysis.figures.wave.WaveFigures`, every table already cleared by
+:mod:`learnsurvey.stats.disclosure`) and stores each school's and each trust's part as JSON
+beside the wave's own tables.
+
+The task (:mod:`.tasks`) and the readers (:mod:`.results`) both import this module and
+neither imports the other, so the import graph has no cycle.
+"""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.db import transaction
+from django.utils import timezone
+
+from learnsurvey.analysis.figures.labels import school_numbers
+from learnsurvey.analysis.figures.wave import WaveFigures
+from learnsurvey.web.reports.prepared import prepared
+from learnsurvey.web.waves.models import Response, Wave, WaveResult
+
+from .chunks import Progress
+from .models import SchoolResult, TrustResult
+
+__all__ = ["FORMAT", "compute_wave_result", "is_stale", "school_pseudonyms", "stored_result"]
+
+FORMAT = 2
+"""The version of what is stored: a result stored in another format is computed again
+(version 2: the schools' and trusts' figures are the contract's)."""
+
+
+def compute_wave_result(wave: Wave, *, progress: Progress | None = None) -> WaveResult:
+    """Compute the wave's figures from every stored response now, store and return them.
+
+    The figures are :func:`~learnsurvey.analysis.figures.wave.build_wave_figures` of the
+    wave's inputs, the same object the reports of this process read
+    (:func:`learnsurvey.web.reports.prepared.prepared`): built once, shown everywhere."""
+    # The id bound is read first: a response arriving during the pass has a higher id, so
+    # the next staleness check still sees it.
+    max_id = Response.objects.filter(wave=wave).order_by("-id").values_list("id", flat=True)
+    bound = max_id.first() or 0
+    ready = prepared(wave, fresh=True, progress=progress)
+    figures = ready.figures()
+    threshold = ready.inputs.threshold
+    counted = ready.inputs.current.responses["n"]
+    payload: dict[str, object] = {
+        "format": FORMAT,
+        "n_responses": int(counted.sum()) if len(counted) else 0,
+        "pseudonyms": figures.global_.school_numbers,
+        # The researchers' tables, cleared; the page and its CSV label the schools.
+        "global": figures.global_.tables,
+        "global_message": figures.global_.failure,
+    }
+    return _do_store(wave, payload, figures, bound, threshold)
+
+
+def school_pseudonyms(wave: Wave, urns: list[str]) -> dict[str, int]:
+    """A number per school, stable within the wave: participating schools in the order they
+    joined, then any other school with responses (:func:`school_numbers`)."""
+    joined = wave.participations.order_by("pk").values_list("school__urn", flat=True)
+    return school_numbers(list(joined), urns)
+
+
+@transaction.atomic
+def _do_store(
+    wave: Wave, payload: dict[str, object], figures: WaveFigures, bound: int, threshold: int
+) -> WaveResult:
+    result, _ = WaveResult.objects.update_or_create(
+        wave=wave,
+        defaults={
+            "computed": timezone.now(),
+            "max_response_id": bound,
+            "n_responses": int(str(payload["n_responses"])),
+            "threshold": threshold,
+            "payload": payload,
+        },
+    )
+    SchoolResult.objects.filter(result=result).delete()
+    SchoolResult.objects.bulk_create(
+        [
+            SchoolResult(result=result, urn=urn, payload=part.model_dump(mode="json"))
+            for urn, part in figures.schools.items()
+        ],
+        batch_size=500,
+    )
+    TrustResult.objects.filter(result=result).delete()
+    TrustResult.objects.bulk_create(
+        [
+            TrustResult(result=result, trust=name, payload=part.model_dump(mode="json"))
+            for name, part in figures.trusts.items()
+        ],
+        batch_size=100,
+    )
+    return result
+
+
+def stored_result(wave: Wave) -> WaveResult | None:
+    """The wave's stored result, without its payload, if it is in this version's format."""
+    return WaveResult.objects.filter(wave=wave, payload__format=FORMAT).defer("payload").first()
+
+
+def is_stale(result: WaveResult) -> bool:
+    """Whether responses newer than the result exist (an index range look-up on the key)."""
+    return (
+        Response.objects.filter(wave_id=result.wave_id, id__gt=result.max_response_id).exists()
+        or result.threshold != settings.MIN_GROUP_SIZE
+    )
