@@ -50,7 +50,9 @@ class PlatformWave:
     _model: Any = field(repr=False, compare=False)
 
     def count_responses(self) -> int:
-        """Pupil responses stored for the wave (the total of a progress bar)."""
+        """Pupil responses stored for the wave (the total of a progress bar): the published
+        ones and those waiting, which the read publishes first when they form a safe batch,
+        so the bar may stop short of its total."""
         from learnsurvey.web.waves.models import Response
 
         return int(Response.objects.filter(wave=self._model).count())

@@ -349,7 +349,9 @@ def _after(wave: Wave) -> dict[Cell, int]:
 
 @SETTINGS
 @given(seed=SEEDS)
-def test_two_publications_in_a_row_give_away_no_small_group_that_one_does_not(seed: int) -> None:
+def test_it_gives_away_no_small_group_in_two_publications_in_a_row_that_one_does_not(
+    seed: int,
+) -> None:
     wave = make_wave(seed)
     after = {
         c: wave.first.get(c, 0) + wave.batch.get(c, 0) for c in set(wave.first) | set(wave.batch)
@@ -368,7 +370,7 @@ def test_two_publications_in_a_row_give_away_no_small_group_that_one_does_not(se
 
 @SETTINGS
 @given(seed=SEEDS)
-def test_the_export_gives_away_no_small_group_the_aggregates_do_not(seed: int) -> None:
+def test_it_gives_away_no_small_group_in_the_export_that_the_aggregates_do_not(seed: int) -> None:
     wave = make_wave(seed)
     shown = _shown(seed, False)
     first_only = Wave(wave.first, {}, wave.trusts, wave.opted_in)
@@ -380,7 +382,7 @@ def test_the_export_gives_away_no_small_group_the_aggregates_do_not(seed: int) -
 
 @SETTINGS
 @given(seed=SEEDS)
-def test_one_publication_gives_away_no_small_group(seed: int) -> None:
+def test_it_gives_away_no_small_group_in_one_publication(seed: int) -> None:
     wave = make_wave(seed)
     shown = _shown(seed, False)
     first_only = Wave(wave.first, {}, wave.trusts, wave.opted_in)

@@ -80,7 +80,7 @@ def test_it_holds_back_only_the_small_part_of_what_arrived(world: World) -> None
     assert {(r.key_stage, r.gender) for r in waiting} == {("KS2", "boy")}
 
 
-def test_the_response_level_export_counts_published_responses_only(world: World) -> None:
+def test_it_counts_only_published_responses_in_the_response_level_export(world: World) -> None:
     for school in (world.aspen, world.birch):
         school.research_opt_in = True
         school.save()

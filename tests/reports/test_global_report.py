@@ -15,9 +15,9 @@ from pdf_reading import printed
 
 from learnsurvey.analysis import dashboard_payload
 from learnsurvey.analysis.figures.global_ import build_global_figures
-from learnsurvey.analysis.figures.labels import group_label, school_label, school_numbers
 from learnsurvey.analysis.groups import school_table
 from learnsurvey.analysis.inspection import rating_effects, top_decile
+from learnsurvey.analysis.labels import group_label, school_label, school_numbers
 from learnsurvey.analysis.statistics import NOT_GIVEN
 from learnsurvey.analysis.tables import wave_tables
 from learnsurvey.instruments import load_instrument

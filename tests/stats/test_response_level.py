@@ -34,7 +34,9 @@ def test_it_recodes_small_genders_then_small_key_stages_then_withholds() -> None
             ("B", "KS2", "", 9),  # school B has 9 pupils: left out
         ]
     )
-    plan = response_level_plan(counts, threshold=10, with_aggregates=False).set_index(["school", "key_stage", "gender"])
+    plan = response_level_plan(counts, threshold=10, with_aggregates=False).set_index(
+        ["school", "key_stage", "gender"]
+    )
     assert tuple(plan.loc[("A", "KS2", "boy"), ["released_key_stage", "released_gender"]]) == (
         "KS2",
         "boy",

@@ -20,7 +20,7 @@ from learnsurvey.io.responses import Coded, ResponseChunk, read_responses
 
 from .context import read_context
 from .dashboard import DashboardBuilder, DashboardStatistics
-from .figures.labels import school_numbers
+from .labels import school_numbers
 
 __all__ = ["CONTEXT_COLUMNS", "ReportInputs", "inputs_from_files", "school_context", "split_waves"]
 
@@ -38,8 +38,9 @@ CONTEXT_COLUMNS = (
 
 @dataclass(frozen=True)
 class ReportInputs:
-    """Everything a school, trust or global report reads. Nothing here is suppressed yet:
-    the report builders pass every figure through :mod:`learnsurvey.stats.disclosure`."""
+    """Everything a wave's figures are built from. Nothing here is suppressed yet: the
+    contract's builders (:mod:`learnsurvey.analysis.figures`) pass every figure through
+    :mod:`learnsurvey.stats.disclosure`, and the reports present what they built."""
 
     wave: str
     """The wave's name as readers know it (e.g. "Phase One, summer 2021")."""
@@ -59,7 +60,7 @@ class ReportInputs:
     @property
     def school_numbers(self) -> dict[str, int]:
         """Each school's "School N" number, as the platform gives it (see
-        :func:`~learnsurvey.analysis.figures.labels.school_numbers`)."""
+        :func:`~learnsurvey.analysis.labels.school_numbers`)."""
         responding = self.current.responses["school"].astype(str)
         return school_numbers(self.joined, responding)
 

@@ -626,6 +626,19 @@ def _determined(hidden: NDArray[np.bool_], lines: list[_Line]) -> NDArray[np.boo
     cells = np.flatnonzero(hidden)
     if not cells.size:
         return out
+    equations = _audit_equations(hidden, lines, cells)
+    alive = _peel(equations, cells.size)
+    for linked, members in _linked_sets(equations, alive, cells.size):
+        if linked.size > _AUDIT_LIMIT:
+            continue
+        out[cells[linked[_pinned(equations, members, linked)]]] = True
+    return out
+
+
+def _audit_equations(
+    hidden: NDArray[np.bool_], lines: list[_Line], cells: NDArray[np.intp]
+) -> list[tuple[list[int], list[float]]]:
+    """Each line as an equation (hidden-cell positions, coefficients) over ``cells``."""
     position = np.full(len(hidden), -1, dtype=np.intp)
     position[cells] = np.arange(cells.size)
     equations: list[tuple[list[int], list[float]]] = []
@@ -637,40 +650,49 @@ def _determined(hidden: NDArray[np.bool_], lines: list[_Line]) -> NDArray[np.boo
             coef.append(-1.0)
         if index:
             equations.append((index, coef))
-    alive = _peel(equations, cells.size)
-    parent = np.arange(cells.size)
+    return equations
 
-    def root(i: int) -> int:
-        while parent[i] != i:
-            parent[i] = parent[parent[i]]
-            i = int(parent[i])
-        return i
 
+def _root(parent: NDArray[np.intp], i: int) -> int:
+    """The union-find root of ``i`` in ``parent``, halving the path on the way."""
+    while parent[i] != i:
+        parent[i] = parent[parent[i]]
+        i = int(parent[i])
+    return i
+
+
+def _linked_sets(
+    equations: list[tuple[list[int], list[float]]], alive: NDArray[np.bool_], n_cells: int
+) -> list[tuple[NDArray[np.intp], list[int]]]:
+    """The sets of cells linked by the kept equations, each with its kept equations."""
+    parent = np.arange(n_cells)
     kept = [int(e) for e in np.flatnonzero(alive)]
     for e in kept:
         index = equations[e][0]
-        first = root(index[0])
+        first = _root(parent, index[0])
         for i in index[1:]:
-            parent[root(i)] = first
+            parent[_root(parent, i)] = first
     by_root: dict[int, list[int]] = {}
     for e in kept:
-        by_root.setdefault(root(equations[e][0][0]), []).append(e)
+        by_root.setdefault(_root(parent, equations[e][0][0]), []).append(e)
     cells_of: dict[int, list[int]] = {}
-    for i in range(cells.size):
-        cells_of.setdefault(root(i), []).append(i)
-    for r, members in by_root.items():
-        linked = np.array(cells_of[r], dtype=np.intp)
-        if linked.size > _AUDIT_LIMIT:
-            continue
-        local = {int(c): k for k, c in enumerate(linked)}
-        matrix = np.zeros((len(members), linked.size))
-        for row, eq in enumerate(members):
-            index, coef = equations[eq]
-            matrix[row, [local[i] for i in index]] = coef
-        _, sv, vt = np.linalg.svd(matrix, full_matrices=False)
-        basis = vt[: int((sv > 1e-9 * max(1.0, float(sv[0]))).sum())]
-        out[cells[linked[(basis**2).sum(axis=0) > 1.0 - 1e-7]]] = True
-    return out
+    for i in range(n_cells):
+        cells_of.setdefault(_root(parent, i), []).append(i)
+    return [(np.array(cells_of[r], dtype=np.intp), members) for r, members in by_root.items()]
+
+
+def _pinned(
+    equations: list[tuple[list[int], list[float]]], members: list[int], linked: NDArray[np.intp]
+) -> NDArray[np.bool_]:
+    """Which cells of ``linked`` the equations ``members`` determine exactly (SVD test)."""
+    local = {int(c): k for k, c in enumerate(linked)}
+    matrix = np.zeros((len(members), linked.size))
+    for row, eq in enumerate(members):
+        index, coef = equations[eq]
+        matrix[row, [local[i] for i in index]] = coef
+    _, sv, vt = np.linalg.svd(matrix, full_matrices=False)
+    basis = vt[: int((sv > 1e-9 * max(1.0, float(sv[0]))).sum())]
+    return np.asarray((basis**2).sum(axis=0) > 1.0 - 1e-7, dtype=bool)
 
 
 def _peel(equations: list[tuple[list[int], list[float]]], n_cells: int) -> NDArray[np.bool_]:
@@ -1278,7 +1300,10 @@ def publication_plan(
        catches what rule 1 cannot: a key stage hidden beside a small one (rule 2) that
        becomes visible unchanged would give away the small one's earlier count;
     3. the same holds for the schools as parts of the wave and of their trusts (a school
-       hidden beside a small one that becomes visible unchanged).
+       hidden beside a small one that becomes visible unchanged);
+    4. and, checked once more on the whole batch, for all the pages together: a school's
+       own page beside the wave's and the other schools' totals (a school hidden before
+       that shows its total after, while the wave less the visible schools gives its batch).
 
     Responses that would break a condition wait for a later publication, when more have
     arrived: the smallest offending cells are held back first, so a school's figures
@@ -1323,20 +1348,29 @@ def publication_plan(
     cells = cells.merge(plan[[*_CELL, "n"]], on=_CELL, how="left").fillna({"before": 0, "n": 0})
     old = cells["before"].to_numpy(dtype=np.int64)
     new = cells["n"].to_numpy(dtype=np.int64)
-    take = np.zeros(len(cells), dtype=bool)
     by_school = {
         s: np.asarray(rows, dtype=np.intp)
         for s, rows in cells.groupby("school", sort=False).indices.items()
     }
-    for rows in by_school.values():
-        take[rows] = _school_batch(
-            cells["key_stage"].to_numpy(object)[rows],
-            cells["gender"].to_numpy(object)[rows],
-            old[rows],
-            new[rows],
-            threshold,
-        )
-    take = _across_schools(cells, old, new, take, by_school, trusts or {}, threshold)
+    ks = cells["key_stage"].to_numpy(object)
+    gender = cells["gender"].to_numpy(object)
+    allowed = new > 0
+    while True:
+        pending_now = np.where(allowed, new, 0)
+        take = np.zeros(len(cells), dtype=bool)
+        for rows in by_school.values():
+            take[rows] = _school_batch(
+                ks[rows], gender[rows], old[rows], pending_now[rows], threshold
+            )
+        take = _across_schools(cells, old, pending_now, take, by_school, trusts or {}, threshold)
+        # Conditions 2 and 3 are checked school by school and school totals by school
+        # totals; the whole batch is then audited once more against everything the pages
+        # show together (a school's own total beside the wave's and the other schools').
+        batch = np.where(take, new, 0)
+        held = _whole_batch_hold(ks, gender, old, batch, by_school, trusts or {}, threshold)
+        if held is None:
+            break
+        allowed[held] = False
     keyed = cells.assign(publish=take)[[*_CELL, "publish"]]
     return plan.drop(columns="publish").merge(keyed, on=_CELL, how="left")
 
@@ -1378,6 +1412,86 @@ def _across_schools(
         take[by_school[schools[k]]] = False
 
 
+def _wave_rows(
+    ks: NDArray[np.object_],
+    gender: NDArray[np.object_],
+    n: NDArray[np.int64],
+    by_school: Mapping[object, NDArray[np.intp]],
+    trusts: Mapping[object, object],
+    threshold: int,
+) -> list[NDArray[np.bool_]]:
+    """Everything a publication's pages show about the wave's cells (as masks over them),
+    to all audiences together: the totals of the wave, its trusts and the schools visible
+    beside them (:func:`_audiences`), and each school's own page — its total when at least
+    ``threshold``, with its key stages and genders that rules 1 and 2 leave visible."""
+    schools = list(by_school)
+    of = np.array([trusts.get(s) for s in schools], dtype=object)
+    totals = np.array([n[by_school[s]].sum() for s in schools], dtype=np.int64)
+    owner = np.empty(len(n), dtype=np.intp)
+    for k, s in enumerate(schools):
+        owner[by_school[s]] = k
+    rows = [part[owner] for seen in _audiences(totals, of, threshold) for part in seen]
+    for s in schools:
+        index = by_school[s]
+        if not is_publishable(float(n[index].sum()), threshold):
+            continue
+        mine = np.ones(len(index), dtype=bool)
+        for part in (
+            mine,
+            *_visible_parts(ks[index], n[index], threshold),
+            *_visible_parts(gender[index], n[index], threshold),
+        ):
+            mask = np.zeros(len(n), dtype=bool)
+            mask[index[part]] = True
+            rows.append(mask)
+    return rows
+
+
+def _whole_batch_hold(
+    ks: NDArray[np.object_],
+    gender: NDArray[np.object_],
+    before: NDArray[np.int64],
+    batch: NDArray[np.int64],
+    by_school: Mapping[object, NDArray[np.intp]],
+    trusts: Mapping[object, object],
+    threshold: int,
+) -> int | None:
+    """The final audit of :func:`publication_plan`: None when no small group of a school
+    (a union of its key stages or of its genders, or a cell; before, in the batch or both)
+    is newly recoverable from the two publications' pages together (:func:`_wave_rows`),
+    else the batch cell to hold back — the smallest taken one of a school with a leak (of
+    any school when those take none)."""
+    if not batch.any():
+        return None
+    units: list[NDArray[np.bool_]] = []
+    owners: list[object] = []
+    for s, index in by_school.items():
+        for part in (
+            *_unions(ks[index]),
+            *_unions(gender[index]),
+            *[np.arange(len(index)) == k for k in range(len(index))],
+        ):
+            mask = np.zeros(len(batch), dtype=bool)
+            mask[index[part]] = True
+            units.append(mask)
+            owners.append(s)
+    leaks = _over_time(
+        _wave_rows(ks, gender, before, by_school, trusts, threshold),
+        _wave_rows(ks, gender, before + batch, by_school, trusts, threshold),
+        units,
+        before,
+        batch,
+        threshold,
+    )
+    if not leaks:
+        return None
+    taken = np.flatnonzero(batch > 0)
+    leaking = np.concatenate([by_school[owners[k]] for k in sorted(leaks)])
+    pool = np.intersect1d(taken, leaking)
+    pool = pool if len(pool) else taken
+    return int(pool[np.argmin(batch[pool])])
+
+
 # ---------------------------------------------------------------------------------------
 # Rule 10: response-level data planned with the aggregates (H-privacy)
 # ---------------------------------------------------------------------------------------
@@ -1401,16 +1515,30 @@ def _unreleased_small(
     pupil's own value of ``labels``."""
     values = [v for v in dict.fromkeys(labels.tolist()) if n[labels == v].sum() > 0]
     sums = np.array([n[labels == v].sum() for v in values], dtype=np.float64)
-    hidden = _complement(sums, sums < threshold, threshold)
-    units = [[v] for v, h in zip(values, hidden, strict=True) if not h]
-    units += [[v for v, h in zip(values, hidden, strict=True) if h]] if hidden.any() else []
+    units = _published_units(values, sums, threshold)
     bad = []
     for unit in units:
-        inside = np.isin(labels, unit)
+        inside = np.isin(labels, _objects(unit))
         left = int(n[inside].sum() - n[inside & kept].sum())
         if left and not is_publishable(left, threshold):
             bad.append(unit)
     return bad
+
+
+def _published_units(
+    values: list[object], sums: NDArray[np.float64], threshold: int
+) -> list[list[object]]:
+    """The groups of a partition that some published figure may describe: every value of
+    at least ``threshold`` pupils on its own, even one a table hides beside a small one
+    (rule 2's complement need not hold in every publication, so treat it as visible), and
+    the hidden values together."""
+    hidden = _complement(sums, sums < threshold, threshold)
+    units = [[v] for v, s in zip(values, sums, strict=True) if s >= threshold]
+    if hidden.any():
+        union = [v for v, h in zip(values, hidden, strict=True) if h]
+        if union not in units:
+            units.append(union)
+    return units
 
 
 def _joint_release(
@@ -1435,41 +1563,19 @@ def _joint_release(
     ks = base["key_stage"].to_numpy(object)
     gender = base["gender"].to_numpy(object)
     n = base["n"].to_numpy(np.int64)
-    # The aggregates hide a school of fewer than the threshold and, beside it, others
-    # (rule 2): those are not released at all, or the release would undo the hiding.
     everyone = pd.concat([base[[*_CELL, "n"]], rest], ignore_index=True)
-    totals = everyone.groupby("school", sort=True)["n"].sum()
-    hidden = _complement(totals.to_numpy(float), totals.to_numpy(float) < threshold, threshold)
-    out_schools = set(totals.index[hidden]) | set(hidden_schools)
+    out_schools = _schools_hidden(everyone, threshold) | set(hidden_schools)
     coarse_ks: set[object] = set()  # schools whose key stage is released as not given
     coarse_gender: set[object] = set()
     coarse_ks_values: set[object] = set()  # key stages released as not given everywhere
     coarse_gender_values: set[object] = set()
     cut: set[tuple[object, object, object]] = set()  # released groups withheld
     while True:
-        ks_in = np.where(
-            np.isin(school, _objects(coarse_ks)) | np.isin(ks, _objects(coarse_ks_values)),
-            not_given,
-            ks,
+        ks_in = _recode(school, ks, coarse_ks, coarse_ks_values, not_given)
+        gender_in = _recode(school, gender, coarse_gender, coarse_gender_values, not_given)
+        released_ks, released_gender, released = _release_step(
+            school, ks_in, gender_in, n, threshold, not_given, out_schools, cut
         )
-        gender_in = np.where(
-            np.isin(school, _objects(coarse_gender))
-            | np.isin(gender, _objects(coarse_gender_values)),
-            not_given,
-            gender,
-        )
-        frame = pd.DataFrame({"school": school, "key_stage": ks_in, "gender": gender_in, "n": n})
-        merged = frame.groupby(_CELL, sort=False)["n"].sum().reset_index()
-        step = response_level_plan(
-            merged, threshold=threshold, not_given=not_given, with_aggregates=False
-        )
-        plan = frame.merge(step.drop(columns="n"), on=_CELL, how="left")
-        released_ks = plan["released_key_stage"].to_numpy(object)
-        released_gender = plan["released_gender"].to_numpy(object)
-        groups = list(zip(school, released_ks, released_gender, strict=True))
-        released = plan["released"].to_numpy(bool).copy()
-        released &= ~np.isin(school, _objects(out_schools))
-        released &= np.array([g not in cut for g in groups], dtype=bool)
         changed = _school_differences(
             school,
             ks,
@@ -1503,6 +1609,56 @@ def _joint_release(
     result["released_gender"] = released_gender
     result["released"] = released
     return result
+
+
+def _schools_hidden(everyone: pd.DataFrame, threshold: int) -> set[object]:
+    """The schools the aggregates hide (rules 1–2 on the school totals of ``everyone``)."""
+    # The aggregates hide a school of fewer than the threshold and, beside it, others
+    # (rule 2): those are not released at all, or the release would undo the hiding.
+    totals = everyone.groupby("school", sort=True)["n"].sum()
+    hidden = _complement(totals.to_numpy(float), totals.to_numpy(float) < threshold, threshold)
+    return set(totals.index[hidden])
+
+
+def _recode(
+    school: NDArray[np.object_],
+    values: NDArray[np.object_],
+    coarse_schools: set[object],
+    coarse_values: set[object],
+    not_given: str,
+) -> NDArray[np.object_]:
+    """``values`` with not given in the coarsened schools and for the coarsened values."""
+    return np.where(
+        np.isin(school, _objects(coarse_schools)) | np.isin(values, _objects(coarse_values)),
+        not_given,
+        values,
+    )
+
+
+def _release_step(
+    school: NDArray[np.object_],
+    ks_in: NDArray[np.object_],
+    gender_in: NDArray[np.object_],
+    n: NDArray[np.int64],
+    threshold: int,
+    not_given: str,
+    out_schools: set[object],
+    cut: set[tuple[object, object, object]],
+) -> tuple[NDArray[np.object_], NDArray[np.object_], NDArray[np.bool_]]:
+    """Rule 4 on the recoded rows, less the schools left out and the groups withheld."""
+    frame = pd.DataFrame({"school": school, "key_stage": ks_in, "gender": gender_in, "n": n})
+    merged = frame.groupby(_CELL, sort=False)["n"].sum().reset_index()
+    step = response_level_plan(
+        merged, threshold=threshold, not_given=not_given, with_aggregates=False
+    )
+    plan = frame.merge(step.drop(columns="n"), on=_CELL, how="left")
+    released_ks = plan["released_key_stage"].to_numpy(object)
+    released_gender = plan["released_gender"].to_numpy(object)
+    groups = list(zip(school, released_ks, released_gender, strict=True))
+    released = plan["released"].to_numpy(bool).copy()
+    released &= ~np.isin(school, _objects(out_schools))
+    released &= np.array([g not in cut for g in groups], dtype=bool)
+    return released_ks, released_gender, released
 
 
 def _school_differences(
@@ -1585,9 +1741,7 @@ def _wave_differences(
             kept[value] = int(n[released & (out == labels) & (labels == value)].sum())
         values = list(dict.fromkeys(labels_all[name].tolist()))
         sums = np.array([n_all[labels_all[name] == v].sum() for v in values], dtype=float)
-        hidden = _complement(sums, sums < threshold, threshold)
-        units = [[v] for v, h in zip(values, hidden, strict=True) if not h]
-        units += [[v for v, h in zip(values, hidden, strict=True) if h]] if hidden.any() else []
+        units = _published_units(values, sums, threshold)
         for unit in units:
             left = int(sum(sums[values.index(v)] for v in unit)) - sum(kept.get(v, 0) for v in unit)
             if left and not is_publishable(left, threshold):

@@ -6,3 +6,19 @@ models, every table already cleared by :mod:`learnsurvey.stats.disclosure`. The 
 the JSON API, the exports and the reports read these models and compute nothing of their
 own. Django-free.
 """
+
+from .global_ import GlobalFigures, build_global_figures
+from .school import SchoolFigures, build_school_figures
+from .trust import TrustFigures, build_trust_figures
+from .wave import WaveFigures, build_wave_figures
+
+__all__ = [
+    "GlobalFigures",
+    "SchoolFigures",
+    "TrustFigures",
+    "WaveFigures",
+    "build_global_figures",
+    "build_school_figures",
+    "build_trust_figures",
+    "build_wave_figures",
+]

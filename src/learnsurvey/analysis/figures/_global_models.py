@@ -6,8 +6,8 @@ from typing import Any, Literal
 
 from pydantic import Field
 
+from ..labels import Gettext, school_label
 from ._base import Figures, Number
-from .labels import Gettext, school_label
 
 __all__ = [
     "CountRow",

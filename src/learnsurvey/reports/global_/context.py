@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from learnsurvey.analysis.figures.global_ import GlobalFigures
-from learnsurvey.analysis.figures.labels import Gettext
+from learnsurvey.analysis.labels import Gettext
 from learnsurvey.instruments import Instrument
 
 from .section import Section

@@ -7,7 +7,7 @@ from __future__ import annotations
 import pandas as pd
 
 from learnsurvey.analysis.figures.global_ import FocusedFigures, GroupContext, ProfileRow
-from learnsurvey.analysis.figures.labels import code_label
+from learnsurvey.analysis.labels import code_label
 
 from .. import format as fmt
 from ..charts import Chart, Table

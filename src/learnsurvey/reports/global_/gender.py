@@ -6,7 +6,7 @@ from __future__ import annotations
 import pandas as pd
 
 from learnsurvey.analysis.figures.global_ import Effect, GenderFigures
-from learnsurvey.analysis.figures.labels import group_label
+from learnsurvey.analysis.labels import group_label
 
 from .. import format as fmt
 from ..charts import Chart, Table

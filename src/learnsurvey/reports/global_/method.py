@@ -4,7 +4,7 @@ computed (said once at the top), and the references several sections cite."""
 from __future__ import annotations
 
 from learnsurvey.analysis.dashboard import NOT_COMPUTABLE, TOO_FEW
-from learnsurvey.analysis.figures.labels import Gettext
+from learnsurvey.analysis.labels import Gettext
 
 __all__ = ["FISHER", "HEDGES", "HUNDEPOOL", "RAUDENBUSH", "failure_words", "notice"]
 

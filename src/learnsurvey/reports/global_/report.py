@@ -18,8 +18,8 @@ from datetime import date
 from typing import Any
 
 from learnsurvey.analysis.figures.global_ import GlobalFigures, build_global_figures
-from learnsurvey.analysis.figures.labels import Gettext
 from learnsurvey.analysis.inputs import ReportInputs
+from learnsurvey.analysis.labels import Gettext
 
 from .. import format as fmt
 from ..header import ReportHeader

@@ -4,7 +4,7 @@ key stage and gender), every count suppressed as a partition of the wave's total
 from __future__ import annotations
 
 from learnsurvey.analysis.figures.global_ import CountRow, SampleFigures
-from learnsurvey.analysis.figures.labels import group_label
+from learnsurvey.analysis.labels import group_label
 
 from .. import format as fmt
 from ..charts import Table

@@ -3,7 +3,7 @@ sizes over their intervals, counts in words and published findings as sentences.
 
 from __future__ import annotations
 
-from learnsurvey.analysis.figures.labels import Gettext, code_label
+from learnsurvey.analysis.labels import Gettext, code_label
 from learnsurvey.instruments import Instrument
 
 from .. import format as fmt

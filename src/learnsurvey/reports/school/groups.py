@@ -8,8 +8,8 @@ from dataclasses import dataclass, field
 
 import pandas as pd
 
-from learnsurvey.analysis.figures.labels import group_label
 from learnsurvey.analysis.figures.school import CountFigure, EffectFigure, GroupFigure
+from learnsurvey.analysis.labels import group_label
 from learnsurvey.analysis.statistics import NOT_GIVEN
 from learnsurvey.instruments import Instrument
 

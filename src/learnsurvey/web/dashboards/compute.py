@@ -16,12 +16,14 @@ from __future__ import annotations
 
 from django.conf import settings
 from django.db import transaction
+from django.db.models import Max
 from django.utils import timezone
 
-from learnsurvey.analysis.figures.labels import school_numbers
 from learnsurvey.analysis.figures.wave import WaveFigures
+from learnsurvey.analysis.labels import school_numbers
 from learnsurvey.web.reports.prepared import prepared
-from learnsurvey.web.waves.models import Response, Wave, WaveResult
+from learnsurvey.web.waves.models import Publication, Response, Wave, WaveResult
+from learnsurvey.web.waves.publication import do_publish_wave
 
 from .chunks import Progress
 from .models import SchoolResult, TrustResult
@@ -44,11 +46,14 @@ def compute_wave_result(wave: Wave, *, progress: Progress | None = None) -> Wave
     max_id = Response.objects.filter(wave=wave).order_by("-id").values_list("id", flat=True)
     bound = max_id.first() or 0
     ready = prepared(wave, fresh=True, progress=progress)
+    # The pass published what could be published and read exactly that.
+    publication = last_publication(wave.pk)
     figures = ready.figures()
     threshold = ready.inputs.threshold
     counted = ready.inputs.current.responses["n"]
     payload: dict[str, object] = {
         "format": FORMAT,
+        "publication": publication,
         "n_responses": int(counted.sum()) if len(counted) else 0,
         "pseudonyms": figures.global_.school_numbers,
         # The researchers' tables, cleared; the page and its CSV label the schools.
@@ -104,8 +109,30 @@ def stored_result(wave: Wave) -> WaveResult | None:
 
 
 def is_stale(result: WaveResult) -> bool:
-    """Whether responses newer than the result exist (an index range look-up on the key)."""
-    return (
-        Response.objects.filter(wave_id=result.wave_id, id__gt=result.max_response_id).exists()
-        or result.threshold != settings.MIN_GROUP_SIZE
-    )
+    """Whether the wave has a publication newer than the result (or another threshold).
+
+    Responses that arrived since the result are first offered for publication (rule 9 of
+    :mod:`learnsurvey.stats.disclosure`: only a safe batch is published); while they wait,
+    the result stays current, so a pupil's submission alone never triggers a computation.
+    """
+    if result.threshold != settings.MIN_GROUP_SIZE:
+        return True
+    newest = _newest_response(result.wave_id)
+    if newest > result.max_response_id:
+        do_publish_wave(Wave.objects.get(pk=result.wave_id))
+        # Examined: the next check offers only responses newer than these.
+        WaveResult.objects.filter(pk=result.pk).update(max_response_id=newest)
+        result.max_response_id = newest
+    stored = WaveResult.objects.filter(pk=result.pk).values_list("payload__publication", flat=True)
+    return last_publication(result.wave_id) != (stored.first() or 0)
+
+
+def last_publication(wave_id: int) -> int:
+    """The number of the wave's newest publication (0 before the first)."""
+    found = Publication.objects.filter(wave_id=wave_id).aggregate(m=Max("number"))["m"]
+    return int(found or 0)
+
+
+def _newest_response(wave_id: int) -> int:
+    found = Response.objects.filter(wave_id=wave_id).order_by("-id").values_list("id", flat=True)
+    return int(found.first() or 0)

@@ -16,7 +16,7 @@ from django.utils.translation import gettext as _
 from learnsurvey.analysis.dashboard import NOT_COMPUTABLE, TOO_FEW
 from learnsurvey.analysis.figures import school as contract
 from learnsurvey.analysis.figures import trust as trust_contract
-from learnsurvey.analysis.figures.labels import group_label, school_label
+from learnsurvey.analysis.labels import group_label, school_label
 from learnsurvey.instruments import Instrument
 
 from .payloads import (
