@@ -64,7 +64,9 @@ for comparisons with a threshold elsewhere). The rules, numbered as the docs cit
    exactly (rank test over the atoms cell × {published before, batch}), no group of 1 to
    ``threshold`` − 1 pupils of a school, nor any school as part of the wave or of its trust,
    becomes recoverable from the two publications together (e.g. a key stage hidden beside
-   a small one that turns visible unchanged would give the small one away). Pending
+   a small one that turns visible unchanged would give the small one away). A last audit
+   takes everything the publication shows to every audience at once (the wave's and
+   trusts' totals beside each school's own page) over the whole candidate batch. Pending
    responses that would break this wait for a later publication, the smallest first. A
    wave's first publication is a single table and takes everything (rules 1–2 protect it).
    Responses are counted, not dimension scores: a batch pupil who skipped a dimension's
