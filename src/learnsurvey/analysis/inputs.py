@@ -8,8 +8,8 @@ responses file in the import format, with no database at all. Django-free.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable
-from dataclasses import dataclass
+from collections.abc import Callable, Iterable, Mapping
+from dataclasses import dataclass, field
 from pathlib import Path
 
 import numpy as np
@@ -52,7 +52,11 @@ class ReportInputs:
     previous: DashboardStatistics | None = None
     previous_wave: str | None = None
     staff: DashboardStatistics | None = None
-    """The staff survey of the same wave (instrument ``staff-survey``, same dimension ids)."""
+    """The staff survey of the same wave (instrument ``staff-survey``, same dimension ids):
+    every member of staff who answered."""
+    staff_by_role: Mapping[str, DashboardStatistics] = field(default_factory=dict)
+    """The same staff survey, one part per staff role id of the instrument (``teacher``,
+    ``leader``, ...), for the groups shown beside the pupils."""
     joined: tuple[str, ...] = ()
     """The schools that joined the wave, in the order they joined (the platform's
     participations; empty for a responses file): the order of the "School N" numbers."""
