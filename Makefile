@@ -3,7 +3,7 @@ PYTHON ?= $(shell scripts/find-python)
 VENV := .venv
 BIN := $(VENV)/bin
 
-.PHONY: demo test test-postgres lint typecheck unit e2e-deps report-deps bench bench-core bench-web bench-exports bench-reports golden \
+.PHONY: demo test test-postgres test-fast lint typecheck unit e2e-deps report-deps bench bench-core bench-web bench-exports bench-reports golden \
 	r-tools calibrate clean
 
 # Python >= 3.12 bundles a pip that installs this project; --no-compile leaves byte-compiling
@@ -41,14 +41,27 @@ lint: $(VENV)/.installed-dev
 typecheck: $(VENV)/.installed-dev
 	$(BIN)/mypy
 
-unit: $(VENV)/.installed-dev e2e-deps report-deps
-	$(BIN)/pytest
+# OpenBLAS's threads spin while they wait for work: on the small matrices of the tests (and
+# beside the report workers and the browser) they only take the cores from each other; one
+# thread each more than halves the statistical tests' time on a busy machine.
+TEST_ENV := OPENBLAS_NUM_THREADS=1
 
-## test-postgres: the platform's suites again on PostgreSQL (127.0.0.1:5432, user postgres);
-## pytest-django creates and drops its own test database (test_test)
+unit: $(VENV)/.installed-dev e2e-deps report-deps
+	$(TEST_ENV) $(BIN)/pytest
+
+## test-postgres: the platform's suites again on PostgreSQL (127.0.0.1:5432, user postgres):
+## every test of tests/web and tests/e2e that touches the database (marked `db` by
+## tests/conftest.py; the others, pure Python, ran once in `make test`); pytest-django creates
+## and drops its own test database (test_test)
 POSTGRES_TEST_URL ?= postgres://postgres@127.0.0.1:5432/test
 test-postgres: $(VENV)/.installed-dev e2e-deps report-deps
-	DATABASE_URL=$(POSTGRES_TEST_URL) $(BIN)/pytest tests/web tests/e2e
+	$(TEST_ENV) DATABASE_URL=$(POSTGRES_TEST_URL) $(BIN)/pytest -m db tests/web tests/e2e
+
+## test-fast: the inner loop: the pytest suite less the browser tests (e2e) and the slow ones
+## (printing PDFs, writing every report, statistical searches, benchmark smoke runs); no lint.
+## `make test` runs everything.
+test-fast: $(VENV)/.installed-dev
+	$(TEST_ENV) $(BIN)/pytest -m "not e2e and not slow"
 
 ## e2e-deps: Debian's Chromium (apt, as root) and axe-core (npm) for the browser tests
 AXE_VERSION := 4.14.1
@@ -100,6 +113,8 @@ r-tools:
 golden:
 	Rscript tests/golden/psych_factor_reliability.R
 	Rscript tests/golden/polychoric_effects_multilevel.R
+	Rscript tests/golden/trend_mdc.R
+	Rscript tests/golden/meta_dl.R
 
 ## calibrate: refit the synthetic model to shared/phase-one-targets.yaml
 calibrate: $(VENV)/.installed-base

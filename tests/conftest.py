@@ -7,11 +7,16 @@ from typing import Any
 
 import pytest
 
+from memo import Memo, install
 from personas import World, make_world
 
 # Every chart a report draws in the tests is checked against the Vega-Lite schema (in use the
 # check is skipped: it costs as much as drawing the chart).
 os.environ["LEARNSURVEY_VALIDATE_CHARTS"] = "1"
+# One OpenBLAS thread per process for what the tests start (report workers, the benchmarks'
+# and the demo's subprocesses): its idle threads spin and take the cores from each other.
+# This process read it when numpy loaded: the Makefile sets it before pytest starts.
+os.environ.setdefault("OPENBLAS_NUM_THREADS", "1")
 
 
 @pytest.fixture(autouse=True)
@@ -42,6 +47,59 @@ def _empty_cache(settings: Any) -> None:
     # A wave's figures are kept per process under the ids of its newest responses, which a
     # rolled-back test hands out again: each test builds its own.
     prepared.clear()
+
+
+_MEMOS: dict[tuple[str, str], Memo] = {}
+PURE: tuple[tuple[str, str, tuple[str, ...], bool], ...] = (
+    # (module, function, where it is looked up, hand out copies): see tests/memo.py.
+    # A wave's figures as the platform builds them from its database (most of a web test).
+    ("learnsurvey.analysis.figures.wave", "build_wave_figures", ("learnsurvey.web.",), True),
+    (
+        "learnsurvey.analysis.figures.over_time",
+        "build_over_time_figures",
+        ("learnsurvey.web.",),
+        True,
+    ),
+    # A chart's SVG from its Vega-Lite spec (vl-convert): a report built twice draws the same
+    # charts. The spec is still made, and validated, every time; only the drawing is kept.
+    ("learnsurvey.reports.charts", "_svg", ("learnsurvey.reports.charts",), False),
+    # A report's PDF from its print HTML, as the runner prints it for the platform's report
+    # runs (a persona test asks for the same school's PDF eight times). The tests that read
+    # what WeasyPrint logs while printing print through html_to_pdf itself, never memoised.
+    ("learnsurvey.reports.render", "html_to_pdf", ("learnsurvey.reports.runner",), False),
+)
+
+
+@pytest.fixture(autouse=True)
+def _kept_results() -> None:
+    """Reuse the results of the pure functions of :data:`PURE` for the same arguments, byte
+    for byte, within the session (installed once their modules are loaded)."""
+    for defined_in, name, prefixes, copy in PURE:
+        install(_MEMOS, defined_in, name, prefixes, copy=copy)
+
+
+DATABASE_FIXTURES = frozenset(
+    {"db", "transactional_db", "django_db_reset_sequences", "django_db_serialized_rollback"}
+)
+"""pytest-django's fixtures that open the test database (any fixture built on them, such as
+``world``, brings them in too)."""
+
+
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    """Mark ``db`` every test that may touch the database: it asks for one of
+    :data:`DATABASE_FIXTURES` (directly or through another fixture) or is marked
+    ``django_db``. pytest-django refuses the database to any other test, so a test left
+    unmarked cannot touch it; `make test-postgres` runs the ``db`` tests again on PostgreSQL."""
+    for item in items:
+        names = set(getattr(item, "fixturenames", ()))
+        if names & DATABASE_FIXTURES or item.get_closest_marker("django_db") is not None:
+            item.add_marker(pytest.mark.db)
+
+
+def pytest_terminal_summary(terminalreporter: Any) -> None:
+    used = [f"{m.__name__} {m.misses} built, {m.hits} reused" for m in _MEMOS.values()]
+    if used:
+        terminalreporter.write_line("kept results (tests/memo.py): " + "; ".join(used))
 
 
 @pytest.fixture

@@ -20,6 +20,7 @@ from typing import TYPE_CHECKING, Any
 if TYPE_CHECKING:
     import pyarrow as pa
 
+    from learnsurvey.analysis.figures.over_time import OverTimeFigures
     from learnsurvey.analysis.inputs import ReportInputs
 
 __all__ = [
@@ -28,6 +29,7 @@ __all__ = [
     "ResponseExport",
     "find_wave",
     "global_tables",
+    "over_time_figures",
     "plan_response_export",
     "report_inputs",
     "require_school",
@@ -117,6 +119,23 @@ def report_inputs(
     from learnsurvey.web.reports.sources import inputs_from_database
 
     return inputs_from_database(wave._model, threshold=threshold, progress=progress)
+
+
+def over_time_figures(wave: PlatformWave, *, threshold: int | None) -> OverTimeFigures | None:
+    """The figures over time of the series ending at ``wave``, as the dashboards show them
+    (brought up to date first); None for a series of one wave, or when ``threshold`` is not
+    the platform's (the stored figures were cleared at the platform's threshold)."""
+    _django()
+    from django.conf import settings
+
+    from learnsurvey.web.dashboards.over_time_store import over_time_parts
+    from learnsurvey.web.dashboards.results import current_result
+
+    if threshold is not None and threshold != int(settings.MIN_GROUP_SIZE):
+        return None
+    current_result(wave._model)
+    stored = over_time_parts(wave._model.pk)
+    return stored[0] if stored is not None else None
 
 
 @dataclass(frozen=True)

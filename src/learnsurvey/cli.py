@@ -166,6 +166,20 @@ def analyse(
     show_default=True,
     help="Model parameters: a built-in name or a YAML path.",
 )
+@click.option(
+    "--waves",
+    "n_waves",
+    type=click.IntRange(min=1),
+    default=1,
+    show_default=True,
+    help="Summer waves from 2021, one a year, with churn and planted changes "
+    "(the first is the calibrated Phase One wave); also writes <name>.changes.csv.",
+)
+@click.option(
+    "--staff",
+    is_flag=True,
+    help="Also write the staff's answers (staff-survey, with a role column) to <name>.staff.<ext>.",
+)
 def synth(
     n_responses: int,
     n_schools: int,
@@ -174,28 +188,41 @@ def synth(
     context_path: Path | None,
     instrument_ref: str,
     params_ref: str,
+    n_waves: int,
+    staff: bool,
 ) -> None:
     """Write synthetic responses calibrated to the Phase One report."""
-    from learnsurvey.io import write_responses
-    from learnsurvey.synth import ResponseModel, load_params, schools_frame
+    from learnsurvey.synth import load_params
+    from learnsurvey.synth.files import write_synthetic
 
     try:
-        if n_responses < n_schools:
-            raise ValueError("--responses must be at least --schools")
-        model = ResponseModel(load_instrument(instrument_ref), load_params(params_ref))
-        with row_progress(err_console, "Writing responses", n_responses) as advance:
-            rows = write_responses(
-                out_path, model.tables(n_responses, n_schools, seed), on_rows=advance
+        total = n_responses * n_waves
+        with row_progress(err_console, "Writing responses", total) as advance:
+            files = write_synthetic(
+                out_path,
+                instrument=load_instrument(instrument_ref),
+                params=load_params(params_ref),
+                n_responses=n_responses,
+                n_schools=n_schools,
+                seed=seed,
+                n_waves=n_waves,
+                staff=staff,
+                context=context_path,
+                on_rows=advance,
             )
-        context_path = context_path or out_path.with_name(f"{out_path.stem}.schools.csv")
-        schools_frame(model.schools(n_responses, n_schools, seed)).to_csv(context_path, index=False)
     except (ValueError, OSError) as exc:
         _fail(exc)
         return
+    waves = files.series.waves
     console.print(
-        f"Wrote {rows:,} responses from {n_schools} schools to [bold]{out_path}[/] "
-        f"and their context to [bold]{context_path}[/] (seed {seed})."
+        f"Wrote {files.rows:,} responses from {len(files.series.all_schools)} schools "
+        f"in {len(waves)} wave(s) ({', '.join(w.label for w in waves)}) to "
+        f"[bold]{out_path}[/] and their context to [bold]{files.context}[/] (seed {seed})."
     )
+    if files.changes is not None:
+        console.print(f"The {len(files.series.changes)} planted changes: [bold]{files.changes}[/].")
+    if files.staff is not None:
+        console.print(f"Wrote {files.staff_rows:,} staff answers to [bold]{files.staff}[/].")
 
 
 @main.command()

@@ -2,7 +2,8 @@
 HTML and PDF, from a responses file (no database) or from the platform's database.
 
 Registered on :data:`learnsurvey.cli.main`. Without ``--responses`` it reads the platform's
-database, through :mod:`learnsurvey._platform` only.
+database, through :mod:`learnsurvey._platform` only. A responses file with several waves
+also gives the reports their "Over time" section: the waves up to the one reported on.
 """
 
 from __future__ import annotations
@@ -18,6 +19,7 @@ from rich.markup import escape
 from learnsurvey._progress import bar_progress
 
 if TYPE_CHECKING:
+    from learnsurvey.analysis.figures.over_time import OverTimeFigures
     from learnsurvey.reports import ReportInputs
     from learnsurvey.reports.runner import ReportFiles
 
@@ -123,6 +125,7 @@ def report(
     if responses is None and (context_path or staff_path or previous_wave):
         raise click.UsageError("--context, --staff and --previous-wave go with --responses")
     started = time.perf_counter()
+    over_time = None
     try:
         if responses is not None:
             inputs = _inputs_from_files(
@@ -134,11 +137,12 @@ def report(
                 previous_wave=previous_wave,
                 min_group_size=min_group_size,
             )
+            over_time = _over_time_from_files(responses, instrument_ref, inputs, context_path)
         else:
             if wave is None:
                 raise click.UsageError("--wave (the wave's id) is needed without --responses")
-            inputs, target = _inputs_from_database(wave, target, min_group_size)
-        written = _write(inputs, target, out_dir)
+            inputs, target, over_time = _inputs_from_database(wave, target, min_group_size)
+        written = _write(inputs, target, out_dir, over_time)
     except click.ClickException:
         raise
     except ValueError as exc:
@@ -197,9 +201,40 @@ def _inputs_from_files(
         )
 
 
+def _over_time_from_files(
+    responses: Path, instrument_ref: str, inputs: ReportInputs, context: Path | None
+) -> OverTimeFigures | None:
+    """The figures over the file's waves up to the one reported on (None: it is the first
+    or only wave of the file)."""
+    if inputs.previous_wave is None:
+        return None
+    from dataclasses import replace
+
+    from learnsurvey.analysis.figures.over_time import build_over_time_figures
+    from learnsurvey.analysis.timeline import timeline_from_files
+    from learnsurvey.instruments import load_instrument
+    from learnsurvey.io import count_rows
+
+    with bar_progress(err_console) as bar:
+        task = bar.add_task("Reading the waves over time", total=count_rows(responses))
+        timeline = timeline_from_files(
+            responses,
+            load_instrument(instrument_ref),
+            threshold=inputs.threshold,
+            context=context,
+            progress=lambda n: bar.advance(task, n),
+        )
+    names = [w.wave for w in timeline.waves]
+    upto = timeline.waves[: names.index(inputs.wave) + 1]
+    if len(upto) < 2:
+        return None
+    with err_console.status("Computing the figures over time"):
+        return build_over_time_figures(replace(timeline, waves=upto))
+
+
 def _inputs_from_database(
     wave_ref: str, target: Target, min_group_size: int | None
-) -> tuple[ReportInputs, Target]:
+) -> tuple[ReportInputs, Target, OverTimeFigures | None]:
     """Read the wave's responses from the platform (Django starts only now: file reports
     need no database) and turn its ids (URN, trust id) into the report's keys."""
     from learnsurvey import _platform
@@ -215,10 +250,15 @@ def _inputs_from_database(
         inputs = _platform.report_inputs(
             wave, threshold=threshold, progress=lambda n: bar.advance(task, n)
         )
-    return inputs, target
+    return inputs, target, _platform.over_time_figures(wave, threshold=threshold)
 
 
-def _write(inputs: ReportInputs, target: Target, out_dir: Path) -> list[ReportFiles]:
+def _write(
+    inputs: ReportInputs,
+    target: Target,
+    out_dir: Path,
+    over_time: OverTimeFigures | None = None,
+) -> list[ReportFiles]:
     from learnsurvey.reports.runner import (
         write_global_report,
         write_school_reports,
@@ -227,11 +267,11 @@ def _write(inputs: ReportInputs, target: Target, out_dir: Path) -> list[ReportFi
     from learnsurvey.reports.school import SchoolReports
 
     if target.trust is not None:
-        return [write_trust_report(inputs, target.trust, out_dir)]
+        return [write_trust_report(inputs, target.trust, out_dir, over_time=over_time)]
     if target.global_:
-        return [write_global_report(inputs, out_dir)]
+        return [write_global_report(inputs, out_dir, over_time=over_time)]
     with err_console.status("Preparing the wave's figures"):
-        prepared = SchoolReports(inputs)
+        prepared = SchoolReports(inputs, over_time=over_time)
     if target.school is not None:
         return write_school_reports(inputs, out_dir, [target.school], prepared=prepared)
     with bar_progress(err_console) as bar:

@@ -177,6 +177,7 @@ def test_it_measures_change_since_the_previous_wave(
         after = pupils.loc[pupils["school"] == row["school"], column].dropna()
         if row["school"] == small:
             assert row["suppressed"]
+        if row["suppressed"]:
             assert not row["clear"]
             assert pd.isna(row["n_previous"])
             assert np.isnan(row["difference"])
@@ -189,6 +190,10 @@ def test_it_measures_change_since_the_previous_wave(
         assert row["ci_high"] == pytest.approx(ci.high)
         assert row["clear"] == (ci.low > 0 or ci.high < 0)
         assert row["g_ci_low"] < row["hedges_g"] < row["g_ci_high"]
+    # The small school's wave hides a complement beside it in every score, and the change
+    # hides it too: its previous or current figures would give the small school away.
+    hidden = table[table["suppressed"]].groupby(["kind", "score"])["school"].nunique()
+    assert (hidden >= 2).all()
 
 
 def test_it_refuses_to_compare_waves_of_different_instruments(stats: WaveStatistics) -> None:

@@ -59,6 +59,7 @@ def test_sizes_parse() -> None:
         parse_sizes("lots")
 
 
+@pytest.mark.slow
 def test_run_writes_a_partial_report(bench: dict[str, Path]) -> None:
     text = _report(bench)
     assert "| 2,000 | 10 | learnsurvey analyse | Parquet |" in text
@@ -67,6 +68,7 @@ def test_run_writes_a_partial_report(bench: dict[str, Path]) -> None:
     assert not bench["doc"].exists()  # a partial run leaves docs/benchmarks.md alone
 
 
+@pytest.mark.slow
 def test_run_measures_the_polychoric_matrix(bench: dict[str, Path]) -> None:
     # The timing that tests/stats/test_correlation.py used to assert now lives here.
     text = _report(bench)
@@ -75,6 +77,7 @@ def test_run_measures_the_polychoric_matrix(bench: dict[str, Path]) -> None:
     assert "Polychoric matrix of 36 items (3,000 pupils), in memory: ≤ 1 s" in text
 
 
+@pytest.mark.slow
 def test_data_are_reused(bench: dict[str, Path]) -> None:
     with Steps(Console(file=sys.stderr)) as steps:
         again = ensure_dataset(Size("2k", 2_000), 2021, bench["data"], steps)
@@ -83,6 +86,7 @@ def test_data_are_reused(bench: dict[str, Path]) -> None:
     assert again.csv.is_file()
 
 
+@pytest.mark.slow
 @pytest.mark.skipif(not r_status().available, reason="Rscript or its packages not installed")
 def test_r_reference_agrees(bench: dict[str, Path]) -> None:
     text = _report(bench)

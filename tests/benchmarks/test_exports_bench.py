@@ -8,11 +8,14 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pytest
+
 BENCH_DIR = Path(__file__).resolve().parents[2] / "benchmarks"
 RUN = BENCH_DIR / "exports" / "run.py"
 MARKER = "<!-- export benchmarks: written by benchmarks/exports/run.py -->"
 
 
+@pytest.mark.slow
 def test_it_runs_a_tiny_export_benchmark_on_sqlite(tmp_path: Path) -> None:
     results = tmp_path / "results"
     env = {k: v for k, v in os.environ.items() if k not in {"DATABASE_URL", "REDIS_URL"}}

@@ -54,12 +54,14 @@ def _check(done: subprocess.CompletedProcess[str], results: Path, tmp_path: Path
     assert not (tmp_path / "benchmarks.md").exists()  # a partial run leaves the page alone
 
 
+@pytest.mark.slow
 def test_it_runs_tiny_benchmarks_on_sqlite(tmp_path: Path) -> None:
     done, results = _bench(tmp_path, "--database", "sqlite")
     _check(done, results, tmp_path)
     assert "SQLite" in _report(results)
 
 
+@pytest.mark.slow
 @pytest.mark.skipif(not postgres_available(), reason="PostgreSQL is not on 127.0.0.1:5432")
 def test_it_runs_tiny_benchmarks_on_postgres(tmp_path: Path) -> None:
     name = f"learnsurvey_bench_smoke_{os.getpid()}"

@@ -28,6 +28,7 @@ from typing import Any
 
 import numpy as np
 import pandas as pd
+import pytest
 from hypothesis import Phase, given, settings
 from hypothesis import strategies as st
 
@@ -348,6 +349,7 @@ def _after(wave: Wave) -> dict[Cell, int]:
 
 
 @SETTINGS
+@pytest.mark.slow
 @given(seed=SEEDS)
 def test_it_gives_away_no_small_group_in_two_publications_in_a_row_that_one_does_not(
     seed: int,
@@ -369,6 +371,7 @@ def test_it_gives_away_no_small_group_in_two_publications_in_a_row_that_one_does
 
 
 @SETTINGS
+@pytest.mark.slow
 @given(seed=SEEDS)
 def test_it_gives_away_no_small_group_in_the_export_that_the_aggregates_do_not(seed: int) -> None:
     wave = make_wave(seed)
@@ -381,6 +384,7 @@ def test_it_gives_away_no_small_group_in_the_export_that_the_aggregates_do_not(s
 
 
 @SETTINGS
+@pytest.mark.slow
 @given(seed=SEEDS)
 def test_it_gives_away_no_small_group_in_one_publication(seed: int) -> None:
     wave = make_wave(seed)

@@ -44,6 +44,7 @@ def context(small: tuple[Path, Path]) -> pd.DataFrame:
     return pd.read_csv(small[1])
 
 
+@pytest.mark.slow
 def test_it_writes_a_school_report_from_files(
     small: tuple[Path, Path], context: pd.DataFrame, tmp_path: Path
 ) -> None:
@@ -62,6 +63,7 @@ def test_it_writes_a_school_report_from_files(
     assert pdfs[0].name in result.output.replace("\n", "")
 
 
+@pytest.mark.slow
 def test_it_writes_a_trust_report_from_files(
     small: tuple[Path, Path], context: pd.DataFrame, tmp_path: Path
 ) -> None:
@@ -76,6 +78,7 @@ def test_it_writes_a_trust_report_from_files(
     assert trust in pdf.with_suffix(".html").read_text(encoding="utf-8")
 
 
+@pytest.mark.slow
 def test_it_writes_the_global_report_from_files(small: tuple[Path, Path], tmp_path: Path) -> None:
     responses, schools = small
     result = run("--responses", responses, "--context", schools, "--global", "--out", tmp_path)
@@ -85,6 +88,7 @@ def test_it_writes_the_global_report_from_files(small: tuple[Path, Path], tmp_pa
     assert pdf.read_bytes().startswith(b"%PDF")
 
 
+@pytest.mark.slow
 def test_it_writes_every_school_report_from_files(
     small: tuple[Path, Path], context: pd.DataFrame, tmp_path: Path
 ) -> None:

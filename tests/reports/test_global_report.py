@@ -11,17 +11,17 @@ from pathlib import Path
 
 import pandas as pd
 import pytest
-from pdf_reading import printed
+from pdf_reading import Printed, printed
 
 from learnsurvey.analysis import dashboard_payload
-from learnsurvey.analysis.figures.global_ import build_global_figures
+from learnsurvey.analysis.figures.global_ import GlobalFigures, build_global_figures
 from learnsurvey.analysis.groups import school_table
 from learnsurvey.analysis.inspection import rating_effects, top_decile
 from learnsurvey.analysis.labels import group_label, school_label, school_numbers
 from learnsurvey.analysis.statistics import NOT_GIVEN
 from learnsurvey.analysis.tables import wave_tables
 from learnsurvey.instruments import load_instrument
-from learnsurvey.reports import ReportInputs, html_to_pdf, inputs_from_files, school_context
+from learnsurvey.reports import ReportInputs, inputs_from_files, school_context
 from learnsurvey.reports import format as fmt
 from learnsurvey.reports.global_ import (
     GlobalReport,
@@ -36,8 +36,9 @@ KS_CHART_TITLE = "Dimension means by key stage"
 
 
 @pytest.fixture(scope="module")
-def report(phase_one_inputs: ReportInputs) -> GlobalReport:
-    return build_global_report(phase_one_inputs)
+def report(global_report: GlobalReport) -> GlobalReport:
+    """``build_global_report(phase_one_inputs)`` (conftest: once per run)."""
+    return global_report
 
 
 @pytest.fixture(scope="module")
@@ -153,14 +154,15 @@ def test_it_renders_for_the_web_file_and_print(report: GlobalReport) -> None:
     shutil.which("pdfinfo") is None or shutil.which("pdftotext") is None,
     reason="needs poppler-utils",
 )
+@pytest.mark.slow
 # WeasyPrint warns when the system lacks libharfbuzz-subset (a future requirement of its).
 @pytest.mark.filterwarnings("ignore:HarfBuzz-Subset:DeprecationWarning")
 def test_it_prints_a_many_page_pdf_with_the_key_stage_chart(
-    report: GlobalReport, tmp_path: Path
+    printed_reports: dict[str, Printed], tmp_path: Path
 ) -> None:
-    pages, text = printed(
-        html_to_pdf(render_global_report(report, mode="pdf")), tmp_path / "global.pdf"
-    )
+    # The report printed once (conftest), as render_global_report(report, mode="pdf") through
+    # html_to_pdf.
+    pages, text = printed(printed_reports["global"][1], tmp_path / "global.pdf")
     assert pages >= 12
     assert KS_CHART_TITLE in text
     assert "How this was computed" in text
@@ -392,9 +394,9 @@ def _pooled(part: pd.DataFrame) -> tuple[float, float, float]:
 
 
 def test_it_computes_the_key_stage_effects_from_the_sufficient_statistics(
-    phase_one_inputs: ReportInputs, tables: dict[str, pd.DataFrame]
+    global_figures: GlobalFigures, tables: dict[str, pd.DataFrame]
 ) -> None:
-    figures = build_global_figures(phase_one_inputs)
+    figures = global_figures  # build_global_figures(phase_one_inputs), once per run
     assert figures.key_stages is not None
     trend = tables["key_stage_trend"]
     part = trend[trend["dimension"] == "challenge"].set_index("key_stage")
@@ -419,9 +421,9 @@ def test_it_computes_the_key_stage_effects_from_the_sufficient_statistics(
 
 
 def test_it_pools_the_focused_schools_pupils_from_their_band_counts(
-    phase_one_inputs: ReportInputs,
+    phase_one_inputs: ReportInputs, global_figures: GlobalFigures
 ) -> None:
-    focused = build_global_figures(phase_one_inputs).focused
+    focused = global_figures.focused  # of build_global_figures(phase_one_inputs)
     assert focused is not None
     overall = school_table(
         phase_one_inputs.current.stats,
@@ -440,9 +442,9 @@ def test_it_pools_the_focused_schools_pupils_from_their_band_counts(
 
 
 def test_it_gives_the_researchers_tables_of_the_dashboards(
-    phase_one_inputs: ReportInputs,
+    phase_one_inputs: ReportInputs, global_figures: GlobalFigures
 ) -> None:
-    figures = build_global_figures(phase_one_inputs)
+    figures = global_figures  # build_global_figures(phase_one_inputs), once per run
     payload = dashboard_payload(phase_one_inputs.current, threshold=phase_one_inputs.threshold)
     assert figures.failure == payload["global_message"] == ""
     assert figures.tables == payload["global"]

@@ -8,8 +8,7 @@ from collections import Counter
 
 import pytest
 
-from learnsurvey.reports import ReportInputs
-from learnsurvey.reports.global_ import build_global_report, render_global_report
+from learnsurvey.reports.global_ import GlobalReport, render_global_report
 from learnsurvey.reports.render import Mode
 from learnsurvey.reports.school import SchoolReports, render_school_report
 from learnsurvey.reports.trust import TrustReports, render_trust_report
@@ -23,13 +22,14 @@ def _repeated_ids(html: str) -> list[str]:
 
 
 @pytest.fixture(scope="module")
-def pages(phase_one_inputs: ReportInputs) -> dict[str, dict[str, str]]:
-    school = SchoolReports(phase_one_inputs)
-    trust = TrustReports(phase_one_inputs)
+def pages(
+    school_reports: SchoolReports, trust_reports: TrustReports, global_report: GlobalReport
+) -> dict[str, dict[str, str]]:
+    school, trust = school_reports, trust_reports
     reports = {
         "school": (school.build(school.schools[0]), render_school_report),
         "trust": (trust.build(trust.trusts[0]), render_trust_report),
-        "global": (build_global_report(phase_one_inputs), render_global_report),
+        "global": (global_report, render_global_report),
     }
     return {
         kind: {mode: render(report, mode=mode) for mode in MODES}  # type: ignore[operator]

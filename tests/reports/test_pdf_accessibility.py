@@ -9,41 +9,14 @@ dictionary into Flate-compressed ``/ObjStm`` streams), so no PDF library is need
 from __future__ import annotations
 
 import base64
-import logging
 import re
 import zlib
 from html import unescape
 
 import pytest
-
-from learnsurvey.reports import ReportInputs, html_to_pdf
-from learnsurvey.reports.global_ import build_global_report, render_global_report
-from learnsurvey.reports.school import SchoolReports, render_school_report
-from learnsurvey.reports.trust import TrustReports, render_trust_report
+from pdf_reading import Printed, print_logged
 
 _STREAM = re.compile(rb"<<(?P<dict>[^<>]*)>>\s*stream\r?\n")  # an ObjStm dictionary is flat
-
-
-class _Collect(logging.Handler):
-    def __init__(self) -> None:
-        super().__init__(level=logging.DEBUG)
-        self.messages: list[str] = []
-
-    def emit(self, record: logging.LogRecord) -> None:
-        self.messages.append(f"{record.levelname}: {record.getMessage()}")
-
-
-def _printed(html: str) -> tuple[bytes, list[str]]:
-    """The PDF of ``html`` and every message WeasyPrint logged while printing it."""
-    logger = logging.getLogger("weasyprint")
-    handler, level = _Collect(), logger.level
-    logger.addHandler(handler)
-    logger.setLevel(logging.DEBUG)
-    try:
-        return html_to_pdf(html), handler.messages
-    finally:
-        logger.removeHandler(handler)
-        logger.setLevel(level)
 
 
 def _objects(pdf: bytes) -> dict[int, bytes]:
@@ -92,23 +65,16 @@ def _img_alts(html: str) -> list[str]:
     return [unescape(alt) for alt in re.findall(r'<img\b[^>]*\balt="([^"]*)"', html)]
 
 
-Printed = tuple[str, bytes, list[str]]
-"""A report's print HTML, its PDF, and what WeasyPrint logged while printing it."""
-
 KINDS = ["school", "trust", "global"]
 
 
 @pytest.fixture(scope="module")
-def printed(phase_one_inputs: ReportInputs) -> dict[str, Printed]:
-    school, trust = SchoolReports(phase_one_inputs), TrustReports(phase_one_inputs)
-    pages = {
-        "school": render_school_report(school.build(school.schools[0]), mode="pdf"),
-        "trust": render_trust_report(trust.build(trust.trusts[0]), mode="pdf"),
-        "global": render_global_report(build_global_report(phase_one_inputs), mode="pdf"),
-    }
-    return {kind: (html, *_printed(html)) for kind, html in pages.items()}
+def printed(printed_reports: dict[str, Printed]) -> dict[str, Printed]:
+    """The first school's, the first trust's and the wave's report, printed (conftest)."""
+    return printed_reports
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("kind", KINDS)
 def test_it_gives_every_chart_image_its_text_alternative(
     printed: dict[str, Printed], kind: str
@@ -120,6 +86,7 @@ def test_it_gives_every_chart_image_its_text_alternative(
     assert all(len(alt.split()) >= 5 for alt in _img_alts(html))
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("kind", KINDS)
 def test_it_tags_every_chart_as_a_figure_with_that_alternative(
     printed: dict[str, Printed], kind: str
@@ -128,6 +95,7 @@ def test_it_tags_every_chart_as_a_figure_with_that_alternative(
     assert _figure_alts(pdf) == _img_alts(html)
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("kind", KINDS)
 def test_it_prints_a_report_without_a_warning(printed: dict[str, Printed], kind: str) -> None:
     _, _, messages = printed[kind]
@@ -141,7 +109,7 @@ def test_it_never_logs_a_whole_data_uri() -> None:
     drawing = "<svg xmlns='http://www.w3.org/2000/svg' width='40' height='20'/>"
     src = "data:image/svg+xml;base64," + base64.b64encode(drawing.encode()).decode()
     html = f'<html lang="en"><title>T</title><img src="{src}" alt=""></html>'
-    _, messages = _printed(html)
+    _, messages = print_logged(html)
     shortened = f"data:image/svg+xml,… ({len(src)} characters)"
     assert [m for m in messages if "alt description" in m] == [
         f'ERROR: Image "{shortened}" has no required alt description'

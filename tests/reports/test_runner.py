@@ -1,5 +1,7 @@
 """Writing reports to disk: every Phase One school's report as HTML and an A4 PDF with real
-pages, a failing school reported by name without losing the others, a trust and the wave.
+pages, a trust and the wave; and, on a small wave of six schools (what the worker processes
+do holds on any wave), a failing school reported by name without losing the others and the
+spawned workers.
 
 Nothing here is timed (a unit test times nothing): benchmarks/reports/run.py measures the
 all-schools run (`make bench-reports`).
@@ -17,6 +19,7 @@ from PIL import Image
 
 from learnsurvey.reports import ReportInputs
 from learnsurvey.reports.charts import vega_bundle
+from learnsurvey.reports.global_ import GlobalReport
 from learnsurvey.reports.runner import (
     ReportErrors,
     ReportFiles,
@@ -27,7 +30,7 @@ from learnsurvey.reports.runner import (
     write_school_reports,
     write_trust_report,
 )
-from learnsurvey.reports.school import SchoolReports
+from learnsurvey.reports.school import SchoolReport, SchoolReports
 from learnsurvey.reports.trust import TrustReports
 
 PHASE_ONE_SCHOOLS = 87
@@ -63,14 +66,26 @@ def ink(pdf: Path, page: int, folder: Path) -> float:
 
 @pytest.fixture(scope="module")
 def all_schools(
-    phase_one_inputs: ReportInputs, tmp_path_factory: pytest.TempPathFactory
+    phase_one_inputs: ReportInputs,
+    school_reports: SchoolReports,
+    school_reports_built: dict[str, SchoolReport],
+    tmp_path_factory: pytest.TempPathFactory,
 ) -> tuple[Path, list[ReportFiles], list[str]]:
     out = tmp_path_factory.mktemp("school-reports")
     finished: list[str] = []
-    files = write_school_reports(phase_one_inputs, out, progress=finished.append)
+    # Every chart of these reports has been checked against the Vega-Lite schema in this
+    # process (school_reports_built: the same inputs, so the same charts); the workers need
+    # not check them again.
+    assert sorted(school_reports_built) == school_reports.schools
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setenv("LEARNSURVEY_VALIDATE_CHARTS", "0")
+        files = write_school_reports(
+            phase_one_inputs, out, progress=finished.append, prepared=school_reports
+        )
     return out, files, finished
 
 
+@pytest.mark.slow
 def test_it_writes_every_demo_school_report(
     all_schools: tuple[Path, list[ReportFiles], list[str]], phase_one_inputs: ReportInputs
 ) -> None:
@@ -91,6 +106,7 @@ def test_it_writes_every_demo_school_report(
         assert f.pdf.read_bytes().startswith(b"%PDF")
 
 
+@pytest.mark.slow
 def test_every_school_pdf_has_at_least_three_a4_pages(
     all_schools: tuple[Path, list[ReportFiles], list[str]],
 ) -> None:
@@ -101,6 +117,7 @@ def test_every_school_pdf_has_at_least_three_a4_pages(
         assert "(A4)" in size, f.name
 
 
+@pytest.mark.slow
 def test_school_pdf_pages_have_real_content(
     all_schools: tuple[Path, list[ReportFiles], list[str]], tmp_path: Path
 ) -> None:
@@ -111,16 +128,17 @@ def test_school_pdf_pages_have_real_content(
             assert ink(f.pdf, page, tmp_path) > MIN_INK, (f.name, page)
 
 
+@pytest.mark.slow
 def test_it_reports_a_failing_school_by_name_and_writes_the_others(
-    phase_one_inputs: ReportInputs, tmp_path: Path
+    small_inputs: ReportInputs, tmp_path: Path
 ) -> None:
-    keys = sorted(phase_one_inputs.schools["school"])[:3]
-    names = {k: phase_one_inputs.school_name(k) for k in keys}
+    keys = sorted(small_inputs.schools["school"])[:3]
+    names = {k: small_inputs.school_name(k) for k in keys}
     stems = report_stems("school", names)
     # A folder where one school's HTML file should go: that school's write fails.
     (tmp_path / f"{stems[keys[1]]}.html").mkdir()
     with pytest.raises(ReportErrors) as caught:
-        write_school_reports(phase_one_inputs, tmp_path, keys, workers=2)
+        write_school_reports(small_inputs, tmp_path, keys, workers=2)
     errors = caught.value
     assert list(errors.failures) == [names[keys[1]]]
     assert names[keys[1]] in str(errors)
@@ -130,30 +148,34 @@ def test_it_reports_a_failing_school_by_name_and_writes_the_others(
 
 
 def test_it_refuses_an_unknown_school_before_any_work(
-    phase_one_inputs: ReportInputs, tmp_path: Path
+    small_inputs: ReportInputs, tmp_path: Path
 ) -> None:
     with pytest.raises(ValueError, match="no responses from school 'Nowhere High'"):
-        write_school_reports(phase_one_inputs, tmp_path / "out", ["Nowhere High"])
+        write_school_reports(small_inputs, tmp_path / "out", ["Nowhere High"])
     assert not list((tmp_path / "out").glob("*.pdf"))
 
 
+@pytest.mark.slow
 def test_it_spawns_workers_once_chart_drawing_has_started(
-    phase_one_inputs: ReportInputs, tmp_path: Path
+    small_inputs: ReportInputs, tmp_path: Path
 ) -> None:
     """vl-convert's threads make forking unsafe: then the workers are spawned, prepare the
     reports themselves, and still write every requested school."""
     vega_bundle()  # starts vl-convert's runtime in this process
     assert not _fork_is_safe()
-    prepared = SchoolReports(phase_one_inputs)
+    prepared = SchoolReports(small_inputs)
     keys = prepared.schools[:2]
-    files = write_school_reports(phase_one_inputs, tmp_path, keys, workers=2, prepared=prepared)
+    files = write_school_reports(small_inputs, tmp_path, keys, workers=2, prepared=prepared)
     assert [f.key for f in files] == keys
     assert all(f.pdf.read_bytes().startswith(b"%PDF") for f in files)
 
 
-def test_it_writes_a_trust_report(phase_one_inputs: ReportInputs, tmp_path: Path) -> None:
-    trust = TrustReports(phase_one_inputs).trusts[0]
-    files = write_trust_report(phase_one_inputs, trust, tmp_path)
+@pytest.mark.slow
+def test_it_writes_a_trust_report(
+    phase_one_inputs: ReportInputs, trust_reports: TrustReports, tmp_path: Path
+) -> None:
+    trust = trust_reports.trusts[0]
+    files = write_trust_report(phase_one_inputs, trust, tmp_path, prepared=trust_reports)
     assert files.pdf == tmp_path / f"trust-{slugify(trust)}.pdf"
     assert trust in files.html.read_text(encoding="utf-8")
     pages, size = pdf_pages(files.pdf)
@@ -164,8 +186,11 @@ def test_it_writes_a_trust_report(phase_one_inputs: ReportInputs, tmp_path: Path
         write_trust_report(phase_one_inputs, "No Such Trust", tmp_path)
 
 
-def test_it_writes_the_global_report(phase_one_inputs: ReportInputs, tmp_path: Path) -> None:
-    files = write_global_report(phase_one_inputs, tmp_path)
+@pytest.mark.slow
+def test_it_writes_the_global_report(
+    phase_one_inputs: ReportInputs, global_report: GlobalReport, tmp_path: Path
+) -> None:
+    files = write_global_report(phase_one_inputs, tmp_path, prepared=global_report)
     assert files.pdf.name == f"global-{slugify(phase_one_inputs.wave)}.pdf"
     pages, size = pdf_pages(files.pdf)
     assert pages >= MIN_PAGES

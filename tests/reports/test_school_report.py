@@ -12,12 +12,12 @@ from pathlib import Path
 
 import pandas as pd
 import pytest
-from pdf_reading import printed
+from pdf_reading import Printed, printed
 from PIL import Image, ImageStat
 
 from learnsurvey.instruments import load_instrument
 from learnsurvey.instruments._schema import Dimension
-from learnsurvey.reports import ReportInputs, html_to_pdf, inputs_from_files
+from learnsurvey.reports import ReportInputs, inputs_from_files
 from learnsurvey.reports.format import HIDDEN
 from learnsurvey.reports.guidance import load_guidance
 from learnsurvey.reports.school import SchoolReport, SchoolReports, render_school_report
@@ -28,14 +28,15 @@ PHASE_ONE_SCHOOLS = 87
 
 
 @pytest.fixture(scope="module")
-def reports(phase_one_inputs: ReportInputs) -> SchoolReports:
-    return SchoolReports(phase_one_inputs)
+def reports(school_reports: SchoolReports) -> SchoolReports:
+    """The Phase One wave's prepared school reports (conftest: once per run)."""
+    return school_reports
 
 
 @pytest.fixture(scope="module")
-def built(reports: SchoolReports) -> dict[str, SchoolReport]:
-    """Every school's report, built once for the tests that read them all."""
-    return {school: reports.build(school) for school in reports.schools}
+def built(school_reports_built: dict[str, SchoolReport]) -> dict[str, SchoolReport]:
+    """Every school's report, built once per run for the tests that read them all."""
+    return school_reports_built
 
 
 @pytest.fixture(scope="module")
@@ -124,13 +125,15 @@ def test_the_html_headings_go_down_one_level_at_a_time(reports: SchoolReports) -
     assert all(b - a <= 1 for a, b in itertools.pairwise(levels))
 
 
+@pytest.mark.slow
 def test_the_pdf_has_real_pages_with_every_dimension(
-    reports: SchoolReports, tmp_path: Path
+    built: dict[str, SchoolReport], printed_reports: dict[str, Printed], tmp_path: Path
 ) -> None:
-    school = reports.schools[0]
-    report = reports.build(school)
+    report = built[min(built)]
     path = tmp_path / "school.pdf"
-    pages, text = printed(html_to_pdf(render_school_report(report, mode="pdf")), path)
+    # The first school's report printed once (conftest), as render_school_report(report,
+    # mode="pdf") through html_to_pdf.
+    pages, text = printed(printed_reports["school"][1], path)
     assert pages > 3
     flat = " ".join(text.split())
     assert report.title in flat

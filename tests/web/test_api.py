@@ -12,8 +12,9 @@ from learnsurvey.analysis.figures import school as school_figures
 from learnsurvey.analysis.figures import trust as trust_figures
 from learnsurvey.web.accounts.models import ApiToken, User
 from learnsurvey.web.dashboards import payloads
-from learnsurvey.web.waves.models import Response
+from learnsurvey.web.waves.models import Participation, Response
 from personas import ASPEN_ACCESS, World, add_responses
+from staff_personas import add_staff_wave
 
 BASE = "/api/v1"
 
@@ -184,6 +185,23 @@ def test_it_stores_a_submission_once(client: Client, world: World) -> None:
     assert stored.source == Response.Source.API
     assert stored.school == world.aspen
     assert (stored.key_stage, stored.gender, stored.year_group) == ("KS2", "girl", 5)
+
+
+def test_it_stores_a_staff_submission_with_its_role(client: Client, world: World) -> None:
+    staff = add_staff_wave(world).staff_wave
+    Participation.objects.get_or_create(wave=staff, school=world.aspen)
+    url = f"{BASE}/waves/{staff.pk}/schools/{world.aspen.urn}/responses"
+    answers = {item.id: 4 for item in staff.instrument().items}
+    body = {"key": str(uuid.uuid4()), "role": "leader", "answers": answers}
+    assert _post(client, world.sam, url, body).status_code == 201
+    assert Response.objects.get().role == "leader"
+    body = body | {"key": str(uuid.uuid4()), "role": "head"}
+    refused = _post(client, world.sam, url, body)
+    assert refused.status_code == 400
+    assert refused.json()["detail"].startswith("role:")
+    pupils = f"{BASE}/waves/{world.wave.pk}/schools/{world.aspen.urn}/responses"
+    assert _post(client, world.sam, pupils, _body(world, role="teacher")).status_code == 400
+    assert Response.objects.count() == 1
 
 
 def test_it_explains_a_bad_submission(client: Client, world: World) -> None:

@@ -15,57 +15,110 @@ from django.core.management import get_commands
 
 from learnsurvey.web.accounts.models import Role, User
 from learnsurvey.web.demo.accounts import create_demo_accounts
-from learnsurvey.web.demo.management.commands.demo import compute_results
+from learnsurvey.web.demo.management.commands.demo import focus_schools
 from learnsurvey.web.demo.phase_one import LoadedWave, answer_strings, load_phase_one
+from learnsurvey.web.demo.series import LoadedDemo, load_demo, plan_demo
 from learnsurvey.web.schools.models import School, Trust
 from learnsurvey.web.waves.actions import decode_answers
-from learnsurvey.web.waves.models import AccessCode, Participation, Response, WaveResult
+from learnsurvey.web.waves.models import (
+    AccessCode,
+    Participation,
+    Response,
+    Wave,
+)
 
 ROOT = Path(__file__).resolve().parents[2]
 
 
 @pytest.fixture
-def loaded(db: None) -> LoadedWave:
-    return load_phase_one(n_responses=400, n_schools=6, seed=2021)
+def demo(db: None) -> LoadedDemo:
+    # 100 pupils a school: enough for a change of at most 0.6 SD to be clear, so some are
+    # planted (docs/synthetic-data.md).
+    return load_demo(plan_demo(n_responses=600, n_schools=6, seed=2021))
 
 
-def test_it_stores_the_synthetic_wave(loaded: LoadedWave) -> None:
-    wave = loaded.wave
-    assert wave.is_open()
-    assert loaded.n_responses == Response.objects.filter(wave=wave).count() == 400
-    assert School.objects.count() == Participation.objects.filter(wave=wave).count() == 6
-    assert AccessCode.objects.filter(wave=wave, active=True).count() == 6
+def test_it_stores_three_summer_waves_each_with_its_staff_survey(demo: LoadedDemo) -> None:
+    assert [w.wave.opens.year for w in demo.waves] == [2021, 2022, 2023]
+    assert all(w.wave.season == Wave.Season.SUMMER for w in demo.waves)
+    assert demo.latest.wave.is_open()
+    assert not demo.first.wave.is_open()
+    for loaded in demo.waves:
+        wave, staff = loaded.wave, loaded.staff_wave
+        assert staff is not None
+        assert (staff.instrument_id, staff.pupil_wave, staff.season) == (
+            "staff-survey",
+            wave,
+            wave.season,
+        )
+        schools = set(Participation.objects.filter(wave=wave).values_list("school__urn", flat=True))
+        assert schools == set(loaded.codes) == set(loaded.staff_codes)
+        assert AccessCode.objects.filter(wave=staff, active=True).count() == len(schools)
+        assert Response.objects.filter(wave=wave).count() == loaded.n_responses
+        assert not Response.objects.filter(wave=wave).exclude(role="").exists()
+        roles = set(Response.objects.filter(wave=staff).values_list("role", flat=True))
+        assert roles == set(staff.instrument().demographics.role_ids)
+        assert not Response.objects.filter(wave=staff).exclude(key_stage="", gender="").exists()
+        assert loaded.n_staff == Response.objects.filter(wave=staff).count() >= 15 * len(schools)
+    assert demo.first.n_responses == 600
+    # A few schools leave and join: more schools in all than in any one wave.
+    assert School.objects.count() == len(demo.schools) > 6
+    assert demo.changes
+    assert Response.objects.values("idempotency_key").distinct().count() == (
+        Response.objects.count()
+    )
+    codes = AccessCode.objects.values_list("code", flat=True)
+    assert len(set(codes)) == len(codes)
+    # The core analysis saw the same responses as the first wave in the database.
+    assert demo.analysis.statistics.n_rows == 600
+
+
+def test_it_stores_answers_the_platform_reads(demo: LoadedDemo) -> None:
+    for loaded in (demo.first, demo.latest):
+        assert loaded.staff_wave is not None
+        for wave in (loaded.wave, loaded.staff_wave):
+            instrument = wave.instrument()
+            for response in Response.objects.filter(wave=wave)[:30]:
+                answers = decode_answers(instrument, response.answers)
+                assert list(answers) == list(instrument.item_ids)
+                assert response.submitted_hour.date() >= wave.opens
+                assert response.source == Response.Source.IMPORT
+    pupil = Response.objects.filter(wave=demo.first.wave).first()
+    assert pupil is not None
+    instrument = demo.first.wave.instrument()
+    assert pupil.key_stage in instrument.demographics.key_stages
+    assert pupil.gender in instrument.demographics.genders
+
+
+def test_it_loads_the_phase_one_wave_alone(db: None) -> None:
+    loaded = load_phase_one(n_responses=200, n_schools=4, seed=2021)
+    assert isinstance(loaded, LoadedWave)
+    assert loaded.wave.is_open()
+    assert Wave.objects.count() == 1
+    assert loaded.n_responses == Response.objects.count() == 200
+    assert len(loaded.codes) == School.objects.count() == 4
     assert Trust.objects.exists()
-    assert School.objects.filter(research_opt_in=True).exists()
     assert not School.objects.filter(fsm_pct__isnull=True).exists()
-    instrument = wave.instrument()
-    for response in Response.objects.all()[:50]:
-        answers = decode_answers(instrument, response.answers)
-        assert list(answers) == list(instrument.item_ids)
-        assert response.key_stage in instrument.demographics.key_stages
-        assert response.gender in instrument.demographics.genders
-    assert Response.objects.values("idempotency_key").distinct().count() == 400
-    # The core analysis saw the same responses the database holds.
-    assert loaded.analysis.statistics.n_rows == 400
 
 
 def test_it_loads_the_same_data_for_the_same_seed(db: None) -> None:
-    first = load_phase_one(n_responses=120, n_schools=3, seed=7)
-    answers = list(Response.objects.order_by("pk").values_list("answers", flat=True))
-    codes = sorted(first.codes[urn].code for urn in first.codes)
+    def load() -> tuple[list[str], list[str]]:
+        first = load_demo(plan_demo(n_responses=120, n_schools=3, seed=7, n_waves=2))
+        answers = list(Response.objects.order_by("pk").values_list("answers", flat=True))
+        return answers, sorted(c.code for w in first.waves for c in w.codes.values())
+
+    answers, codes = load()
     Response.objects.all().delete()
     AccessCode.objects.all().delete()
     Participation.objects.all().delete()
-    first.wave.delete()
+    Wave.objects.all().delete()
     School.objects.all().delete()
     Trust.objects.all().delete()
-    second = load_phase_one(n_responses=120, n_schools=3, seed=7)
-    assert list(Response.objects.order_by("pk").values_list("answers", flat=True)) == answers
-    assert sorted(second.codes[urn].code for urn in second.codes) == codes
+    assert load() == (answers, codes)
 
 
-def test_it_creates_an_account_for_every_role(loaded: LoadedWave) -> None:
-    accounts = create_demo_accounts("a demo password")
+def test_it_creates_an_account_for_every_role(demo: LoadedDemo) -> None:
+    prefer = focus_schools(demo)
+    accounts = create_demo_accounts("a demo password", prefer=prefer)
     by_role = {a.user.role: a.user for a in accounts.accounts}
     assert set(by_role) == set(Role.values)
     assert by_role[Role.PLATFORM_ADMIN].is_superuser
@@ -73,15 +126,15 @@ def test_it_creates_an_account_for_every_role(loaded: LoadedWave) -> None:
     assert accounts.school.trust == accounts.trust
     assert by_role[Role.SCHOOL_LEADER].school == by_role[Role.TEACHER].school == accounts.school
     assert accounts.school.responses.exists()
+    if School.objects.filter(urn__in=prefer, trust__isnull=False).exists():
+        assert accounts.school.urn in prefer  # a school whose change the pages show
     assert all(u.check_password("a demo password") for u in User.objects.all())
 
 
-def test_it_computes_the_wave_result(loaded: LoadedWave) -> None:
-    if "compute_results" not in get_commands():
-        pytest.fail("the dashboards app has no compute_results command")
-    assert compute_results(loaded)
-    result = WaveResult.objects.get(wave=loaded.wave)
-    assert result.n_responses == 400
+def test_it_prefers_a_school_that_improved_in_every_wave(demo: LoadedDemo) -> None:
+    for urn in focus_schools(demo):
+        assert all(urn in w.codes for w in demo.waves)
+        assert urn in demo.changed_urns("up")
 
 
 def test_it_encodes_answers_one_character_per_item() -> None:
@@ -104,17 +157,37 @@ def _demo(tmp_path: Path, *args: str, **env: str) -> subprocess.CompletedProcess
     )
 
 
+def _count(db: sqlite3.Connection, sql: str) -> int:
+    return int(db.execute(sql).fetchone()[0])
+
+
 def test_it_runs_the_demo_command_on_a_fresh_sqlite_file(tmp_path: Path) -> None:
-    for _ in range(2):  # the second run recreates the database rather than adding to it
-        done = _demo(tmp_path, "--responses", "300", "--schools", "5")
-        assert done.returncode == 0, done.stderr
-    assert "Published Phase One figures reproduced" in done.stdout
-    assert "school-leader" in done.stdout
-    assert "/dashboards/waves/1/schools/" in done.stdout
-    with closing(sqlite3.connect(tmp_path / "var" / "learnsurvey.sqlite3")) as db:
-        assert db.execute("select count(*) from waves_response").fetchone() == (300,)
-        assert db.execute("select count(*) from waves_wave").fetchone() == (1,)
-        assert db.execute("select count(*) from accounts_user").fetchone() == (5,)
+    # Two waves (the default is three) keep it short: the latest is computed before "Ready",
+    # the earlier one after it (served, in a background process; here, in the command).
+    done = _demo(tmp_path, "--responses", "300", "--schools", "5", "--waves", "2")
+    assert done.returncode == 0, done.stderr
+    out = done.stdout
+    assert "Published Phase One figures reproduced" in out
+    assert "school-leader" in out
+    assert "Planted changes:" in out
+    # The latest wave (the third: each pupil wave is followed by its staff survey).
+    assert "/dashboards/waves/3/schools/" in out
+    assert "Staff survey:" in out
+    assert "Every wave computed" in out
+    database = tmp_path / "var" / "learnsurvey.sqlite3"
+    with closing(sqlite3.connect(database)) as db:
+        assert _count(db, "select count(*) from waves_wave") == 4
+        assert _count(db, "select count(*) from waves_wave where pupil_wave_id is not null") == 2
+        assert _count(db, "select count(*) from waves_waveresult") == 2  # the pupil waves
+        assert _count(db, "select count(*) from accounts_user") == 5
+    assert "(wave 1)" in out
+    # A second run recreates the database rather than adding to it.
+    again = _demo(tmp_path, "--responses", "300", "--schools", "5", "--waves", "1", "--no-staff")
+    assert again.returncode == 0, again.stderr
+    with closing(sqlite3.connect(database)) as db:
+        assert _count(db, "select count(*) from waves_response") == 300
+        assert _count(db, "select count(*) from waves_wave") == 1
+        assert _count(db, "select count(*) from accounts_user") == 5
 
 
 def test_it_refuses_to_wipe_another_database(tmp_path: Path) -> None:
@@ -125,3 +198,4 @@ def test_it_refuses_to_wipe_another_database(tmp_path: Path) -> None:
 
 def test_the_command_is_registered() -> None:
     assert get_commands()["demo"] == "learnsurvey.web.demo"
+    assert get_commands()["demo_compute"] == "learnsurvey.web.demo"

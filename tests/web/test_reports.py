@@ -315,6 +315,7 @@ def test_a_school_with_too_few_pupils_gets_a_failed_run_without_its_count(
     assert "6 pupils" not in text
 
 
+@pytest.mark.slow
 def test_an_admin_gets_every_schools_pdf_in_a_zip(answered: World) -> None:
     import io
     import zipfile

@@ -19,7 +19,14 @@ from collections.abc import Mapping
 import numpy as np
 import pandas as pd
 
-from learnsurvey.stats.disclosure import MIN_OTHER_SCHOOLS, Cleared, keep_columns, suppress
+from learnsurvey.stats.disclosure import (
+    MIN_OTHER_SCHOOLS,
+    Cleared,
+    hidden_keys,
+    keep_columns,
+    suppress,
+    suppress_pairs,
+)
 from learnsurvey.stats.effects import hedges_g, mean_interval, welch_difference
 from learnsurvey.stats.moments import sum_rows_by
 
@@ -247,8 +254,8 @@ def wave_change(current: WaveStatistics, previous: WaveStatistics, *, threshold:
     of the same pupils the true interval would be somewhat narrower).
 
     Only schools with responses in both waves appear. A row is suppressed when either wave
-    has fewer than ``threshold`` pupils with the score (each row on its own: the rows
-    partition nothing).
+    has fewer than ``threshold`` pupils with the score, or when either wave's own figures
+    hide the school's score (complementary suppression within that wave).
 
     Columns: ``school, kind, score, n_previous, mean_previous, n_current, mean_current,
     difference, ci_low, ci_high, hedges_g, g_ci_low, g_ci_high, clear, suppressed``.
@@ -278,7 +285,9 @@ def wave_change(current: WaveStatistics, previous: WaveStatistics, *, threshold:
     if not len(current.cells) or not len(previous.cells):
         empty = pd.DataFrame(columns=columns[:-1])
         return keep_columns(suppress(empty, threshold=threshold, count="n_current"), columns)
+    ids = ["school", "kind", "score"]
     parts = []
+    hidden: set[tuple[object, ...]] = set()
     for stats, when in ((current, "current"), (previous, "previous")):
         frames = []
         for kind in KINDS:
@@ -286,6 +295,11 @@ def wave_change(current: WaveStatistics, previous: WaveStatistics, *, threshold:
             frame.insert(1, "kind", kind)
             frames.append(frame[["school", "kind", "score", "n", "mean", "sd"]])
         summary = pd.concat(frames, ignore_index=True)
+        # Each wave's schools partition that wave's published total: a school its own wave
+        # hides (as a complement too) must not reappear here.
+        hidden |= hidden_keys(
+            suppress(summary, threshold=threshold, within=["kind", "score"], keep=ids), ids
+        )
         parts.append(summary.rename(columns={c: f"{c}_{when}" for c in ("n", "mean", "sd")}))
     table = parts[0].merge(parts[1], on=["school", "kind", "score"], how="inner")
     figures = [f"{c}_{w}" for c in ("n", "mean", "sd") for w in ("current", "previous")]
@@ -312,11 +326,14 @@ def wave_change(current: WaveStatistics, previous: WaveStatistics, *, threshold:
     table["hedges_g"] = g["hedges_g"].to_numpy()
     table["g_ci_low"] = g["ci_low"].to_numpy()
     table["g_ci_high"] = g["ci_high"].to_numpy()
-    # A change describes the pupils of both waves: each must be large enough.
-    ids = ["school", "kind", "score"]
+    # A change describes the pupils of both waves: each must be large enough, and shown in
+    # its own wave.
     shown = suppress(
         table, threshold=threshold, count="n_current", also=["n_previous"], within=ids, keep=ids
     )
+    alone = shown["suppressed"].to_numpy(dtype=bool)
+    shown = suppress_pairs(shown, hidden, group_a=ids, group_b=ids)
+    shown["suppressed"] = shown["suppressed"].to_numpy(dtype=bool) | alone
     low_shown = shown["ci_low"].to_numpy(dtype=float)
     high_shown = shown["ci_high"].to_numpy(dtype=float)
     with np.errstate(invalid="ignore"):

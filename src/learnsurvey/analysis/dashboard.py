@@ -146,13 +146,42 @@ class DashboardBuilder:
 
 
 def to_records(table: pd.DataFrame) -> list[dict[str, Any]]:
-    """A table as JSON-ready rows: Python scalars, and None for NaN and NA."""
+    """A table as JSON-ready rows: Python scalars, and None for NaN, NA and infinities.
+
+    Column by column: a plain numpy column (floats, integers, flags) becomes Python scalars
+    in one ``tolist``; any other column goes value by value (the same values either way).
+    """
+    if not table.columns.is_unique:
+        return _records_by_row(table)
+    names = [str(c) for c in table.columns]
+    if not names:
+        return [{} for _ in range(len(table))]
+    columns = [_plain_column(table.iloc[:, j]) for j in range(len(names))]
+    return [dict(zip(names, row, strict=True)) for row in zip(*columns, strict=True)]
+
+
+def _records_by_row(table: pd.DataFrame) -> list[dict[str, Any]]:
     plain = table.astype(object)
     plain = plain.where(table.notna(), None)
     out: list[dict[str, Any]] = []
     for row in plain.to_dict("records"):
         out.append({str(k): _plain(v) for k, v in row.items()})
     return out
+
+
+def _plain_column(column: pd.Series) -> list[Any]:
+    """One column's values as Python scalars, None where missing or not finite."""
+    dtype = column.dtype
+    if isinstance(dtype, np.dtype) and dtype.kind in "fiub":
+        values = column.to_numpy()
+        out: list[Any] = values.tolist()
+        if dtype.kind == "f":
+            for k in np.flatnonzero(~np.isfinite(values)).tolist():
+                out[k] = None
+        return out
+    present = column.notna().to_numpy(dtype=bool)
+    objects = column.astype(object).to_numpy()
+    return [_plain(v) if p else None for v, p in zip(objects, present, strict=True)]
 
 
 def _plain(value: object) -> object:

@@ -22,7 +22,14 @@ from .context import read_context
 from .dashboard import DashboardBuilder, DashboardStatistics
 from .labels import school_numbers
 
-__all__ = ["CONTEXT_COLUMNS", "ReportInputs", "inputs_from_files", "school_context", "split_waves"]
+__all__ = [
+    "CONTEXT_COLUMNS",
+    "ReportInputs",
+    "inputs_from_files",
+    "school_context",
+    "split_staff_waves",
+    "split_waves",
+]
 
 CONTEXT_COLUMNS = (
     "school",
@@ -119,17 +126,44 @@ def split_waves(
     """One :class:`DashboardStatistics` per wave label, in order of first appearance.
 
     Rows with no wave label are counted under ``""``."""
-    builders: dict[str, DashboardBuilder] = {}
+    return {label: parts[""] for label, parts in _split(chunks, instrument, roles=False).items()}
+
+
+def split_staff_waves(
+    chunks: Iterable[ResponseChunk], instrument: Instrument
+) -> dict[str, tuple[DashboardStatistics, dict[str, DashboardStatistics]]]:
+    """Per wave label (as :func:`split_waves`): all staff, and one part per role id with
+    answers (the chunks' ``role`` column; rows with no role count in all staff only)."""
+    out: dict[str, tuple[DashboardStatistics, dict[str, DashboardStatistics]]] = {}
+    for label, parts in _split(chunks, instrument, roles=True).items():
+        everyone = parts.pop("")
+        out[label] = (everyone, parts)
+    return out
+
+
+def _split(
+    chunks: Iterable[ResponseChunk], instrument: Instrument, *, roles: bool
+) -> dict[str, dict[str, DashboardStatistics]]:
+    builders: dict[str, dict[str, DashboardBuilder]] = {}
     for chunk in chunks:
-        labels = chunk.wave.labels
-        codes = chunk.wave.codes
-        for code in np.unique(codes).tolist():
-            label = labels[code] if code >= 0 else ""
-            mask = codes == code
-            part = chunk if mask.all() else _select(chunk, mask)
-            builder = builders.setdefault(label, DashboardBuilder(instrument))
-            builder.add(part)
-    return {label: b.result() for label, b in builders.items()}
+        for label, part in _parts(chunk, chunk.wave):
+            own = builders.setdefault(label, {})
+            own.setdefault("", DashboardBuilder(instrument)).add(part)
+            if roles and part.role is not None:
+                for role, piece in _parts(part, part.role):
+                    if role:
+                        own.setdefault(role, DashboardBuilder(instrument)).add(piece)
+    return {label: {k: b.result() for k, b in own.items()} for label, own in builders.items()}
+
+
+def _parts(chunk: ResponseChunk, column: Coded) -> Iterable[tuple[str, ResponseChunk]]:
+    """The rows of ``chunk`` by the value of ``column`` (``""`` where it is empty)."""
+    for code in np.unique(column.codes).tolist():
+        mask = column.codes == code
+        yield (
+            (column.labels[code] if code >= 0 else ""),
+            (chunk if mask.all() else _select(chunk, mask)),
+        )
 
 
 def _select(chunk: ResponseChunk, mask: np.ndarray) -> ResponseChunk:
@@ -143,6 +177,7 @@ def _select(chunk: ResponseChunk, mask: np.ndarray) -> ResponseChunk:
         gender=sub(chunk.gender),
         wave=sub(chunk.wave),
         answers=chunk.answers[mask],
+        role=sub(chunk.role) if chunk.role is not None else None,
     )
 
 
@@ -194,16 +229,9 @@ def inputs_from_files(
         previous_wave = order[at - 1] if at > 0 else None
     elif previous_wave not in waves:
         raise ValueError(f"{responses}: no responses for previous wave {previous_wave!r}")
-    staff_stats = None
-    if staff is not None:
-        if staff_instrument is None:
-            raise ValueError("a staff file needs the staff instrument")
-        staff_waves = split_waves(read_responses(staff, staff_instrument), staff_instrument)
-        staff_stats = staff_waves.get(chosen) or (
-            next(iter(staff_waves.values())) if len(staff_waves) == 1 else None
-        )
-        if staff_stats is None:
-            raise ValueError(f"{staff}: no staff responses for wave {chosen!r}")
+    staff_stats, by_role = (
+        _staff(staff, staff_instrument, chosen) if staff is not None else (None, {})
+    )
     table = read_context(context) if context is not None else None
     current = waves[chosen]
     return ReportInputs(
@@ -214,4 +242,18 @@ def inputs_from_files(
         previous=waves[previous_wave] if previous_wave is not None else None,
         previous_wave=previous_wave,
         staff=staff_stats,
+        staff_by_role=by_role,
     )
+
+
+def _staff(
+    path: Path, instrument: Instrument | None, wave: str
+) -> tuple[DashboardStatistics, dict[str, DashboardStatistics]]:
+    """The staff file's wave ``wave`` (or its only wave): all staff and each role's part."""
+    if instrument is None:
+        raise ValueError("a staff file needs the staff instrument")
+    waves = split_staff_waves(read_responses(path, instrument), instrument)
+    found = waves.get(wave) or (next(iter(waves.values())) if len(waves) == 1 else None)
+    if found is None:
+        raise ValueError(f"{path}: no staff responses for wave {wave!r}")
+    return found

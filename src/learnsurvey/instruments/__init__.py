@@ -11,6 +11,7 @@ from ._schema import (
     Instrument,
     Item,
     ItemText,
+    Role,
     Scale,
     Translation,
 )
@@ -26,6 +27,7 @@ __all__ = [
     "InstrumentError",
     "Item",
     "ItemText",
+    "Role",
     "Scale",
     "Translation",
     "builtin_instruments",

@@ -100,17 +100,34 @@ class Band(_Model):
     min: float = Field(description="Lowest score in the band; a band runs up to the next min.")
 
 
+class Role(_Model):
+    """A staff role a response may record (a staff instrument's ``demographics.roles``)."""
+
+    id: Ident
+    name: str = Field(min_length=1, description="The role's label, in the instrument's language.")
+
+
 class Demographics(_Model):
     key_stages: tuple[str, ...] = KEY_STAGES
     primary_key_stages: tuple[str, ...] = ("EYFS", "KS1", "KS2")
     genders: tuple[str, ...] = GENDERS
+    roles: tuple[Role, ...] = ()
+    """Staff roles, in the order a form offers them; empty for a pupil instrument."""
 
     @model_validator(mode="after")
     def _primary_is_subset(self) -> Demographics:
         unknown = sorted(set(self.primary_key_stages) - set(self.key_stages))
         if unknown:
             raise ValueError(f"primary_key_stages not in key_stages: {unknown}")
+        ids = self.role_ids
+        twice = sorted({i for i in ids if ids.count(i) > 1})
+        if twice:
+            raise ValueError(f"duplicate role ids: {twice}")
         return self
+
+    @property
+    def role_ids(self) -> list[str]:
+        return [r.id for r in self.roles]
 
 
 class Translation(_Model):
@@ -125,6 +142,8 @@ class Translation(_Model):
     scale_labels: tuple[str, ...]
     factors: dict[str, str] = Field(default_factory=dict)
     dimensions: dict[str, str] = Field(default_factory=dict)
+    roles: dict[str, str] = Field(default_factory=dict)
+    """Role id → translated label (a staff instrument's ``demographics.roles``)."""
     items: dict[str, ItemText]
 
 
@@ -232,6 +251,9 @@ class Instrument(_Model):
         unknown_factors = sorted(set(tr.factors) - {f.id for f in self.factors})
         if unknown_factors:
             raise ValueError(f"{where}: unknown factors {unknown_factors}")
+        unknown_roles = sorted(set(tr.roles) - set(self.demographics.role_ids))
+        if unknown_roles:
+            raise ValueError(f"{where}: unknown roles {unknown_roles}")
 
     # Convenience views used throughout analysis; all derived, none stored.
     @property

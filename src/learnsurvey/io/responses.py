@@ -46,6 +46,9 @@ class ResponseChunk:
     wave: Coded
     answers: NDArray[np.int8]
     """(rows × items) category codes ``0..K−1`` in instrument item order; −1 = no answer."""
+    role: Coded | None = None
+    """The ``role`` column of a staff file (labels are the instrument's role ids); None when
+    the instrument has no roles (a pupil survey)."""
 
     @property
     def n_rows(self) -> int:
@@ -129,6 +132,8 @@ class _Validator:
             "key_stage": {_norm_key_stage(v): v for v in demo.key_stages},
             "gender": {_norm_gender(v): v for v in demo.genders},
         }
+        if demo.roles:
+            self.allowed["role"] = {_norm_gender(r.id): r.id for r in demo.roles}
 
     def add(self, row: int | None, column: str | None, message: str) -> None:
         if len(self.problems) >= ResponseDataError.MAX_PROBLEMS:
@@ -168,9 +173,10 @@ class _Validator:
         gender = self._coded(table, "gender", first_row)
         wave = self._coded(table, "wave", first_row)
         answers = self._answers(table, first_row)
+        role = self._coded(table, "role", first_row) if "role" in self.allowed else None
         if self.problems:
             raise self.fail()
-        return ResponseChunk(first_row, school, key_stage, gender, wave, answers)
+        return ResponseChunk(first_row, school, key_stage, gender, wave, answers, role)
 
     def finish(self) -> None:
         if self.rows == 0:
@@ -194,7 +200,7 @@ class _Validator:
                 self.add(first_row + int(i), name, "is empty; every row needs a school")
         if name in self.allowed:
             allowed = self.allowed[name]
-            norm = _norm_key_stage if name == "key_stage" else _norm_gender
+            norm = _norm_key_stage if name == "key_stage" else _norm_gender  # roles as genders
             mapped = []
             for k, label in enumerate(labels):
                 value = allowed.get(norm(label))

@@ -11,10 +11,12 @@ from __future__ import annotations
 import base64
 import os
 import re
+from collections.abc import Mapping, Sequence
 from functools import lru_cache
 from typing import Any
 
 import altair as alt
+import pandas as pd
 import vl_convert
 from pydantic import BaseModel, ConfigDict
 
@@ -24,8 +26,10 @@ __all__ = [
     "PALETTE",
     "Chart",
     "Table",
+    "group_dumbbell_chart",
     "make_chart",
     "vega_bundle",
+    "wave_line_chart",
 ]
 
 PALETTE = (
@@ -147,3 +151,170 @@ def vega_bundle() -> str:
     """Vega, Vega-Lite and vega-embed as one script, from the vl-convert package itself, so
     the web serves it from its own origin (no CDN)."""
     return str(vl_convert.javascript_bundle(None))  # type: ignore[arg-type]
+
+
+# --- over time and the staff's voice: shared by the school, trust and global reports ------
+
+SERIES_COLOURS = (PALETTE[0], PALETTE[5], PALETTE[2], PALETTE[3], PALETTE[7], PALETTE[4])
+"""Blue, vermillion, bluish green, reddish purple, black, sky blue: the Okabe–Ito colours
+with at least 3:1 contrast on white first (WCAG 2.2, 1.4.11 for graphical objects)."""
+SERIES_SHAPES = ("circle", "square", "triangle-up", "diamond", "cross", "triangle-down")
+"""One marker shape per series, so colour never tells series apart on its own."""
+PANEL_WIDTH = 130
+PANEL_HEIGHT = 95
+
+
+def _series_scales(series: Sequence[str]) -> tuple[alt.Scale, alt.Scale]:
+    if len(series) > len(SERIES_COLOURS):
+        raise ValueError(f"at most {len(SERIES_COLOURS)} series in one chart, not {len(series)}")
+    colours = alt.Scale(domain=list(series), range=list(SERIES_COLOURS[: len(series)]))
+    shapes = alt.Scale(domain=list(series), range=list(SERIES_SHAPES[: len(series)]))
+    return colours, shapes
+
+
+def wave_line_chart(
+    chart_id: str,
+    title: str,
+    alt_text: str,
+    rows: Sequence[Mapping[str, Any]],
+    table: Table,
+    *,
+    panels: Sequence[str],
+    waves: Sequence[str],
+    series: Sequence[str],
+    y_title: str,
+    y_domain: tuple[float, float],
+    zero_rule: bool = False,
+    columns: int = 3,
+) -> Chart:
+    """Small multiples over waves: one panel per name in ``panels`` (a dimension, or a
+    notion), in each a line per series with its 95% confidence band.
+
+    ``rows``: panel, series, wave, mean, low, high, one per wave; a hidden or missing wave
+    has None for its figures, so its line has a gap rather than a made-up point. The band
+    is drawn lightly under the line, with a whisker at each point; each series has its own
+    colour and marker shape. ``zero_rule`` draws a dashed line at zero (for differences and
+    effect sizes)."""
+    if not any(r.get("mean") is not None for r in rows):
+        raise ValueError("a chart over waves needs at least one shown point")
+    colours, shapes = _series_scales(series)
+    frame = pd.DataFrame(list(rows))
+    x = alt.X(
+        "wave:N",
+        sort=list(waves),
+        title=None,
+        scale=alt.Scale(domain=list(waves)),
+        axis=alt.Axis(labelAngle=_label_angle(waves), labelLimit=0),
+    )
+    y = alt.Y("mean:Q", title=y_title, scale=alt.Scale(domain=list(y_domain), zero=False))
+    colour = alt.Color("series:N", scale=colours, title=None, legend=_wave_legend(series))
+    base = alt.Chart().encode(x=x, color=colour)
+    band = base.mark_area(opacity=0.18).encode(y=alt.Y("low:Q", title=y_title), y2="high:Q")
+    line = base.mark_line(strokeWidth=2).encode(y=y)
+    # A whisker too: a wave between two hidden ones has no band to show its interval.
+    whisker = base.mark_rule(strokeWidth=1).encode(y=alt.Y("low:Q", title=y_title), y2="high:Q")
+    points = base.mark_point(filled=True, size=50, opacity=1).encode(
+        y=y,
+        shape=alt.Shape("series:N", scale=shapes, title=None, legend=None),
+        tooltip=[
+            "panel:N",
+            "series:N",
+            "wave:N",
+            alt.Tooltip("mean:Q", format=".2f"),
+            alt.Tooltip("low:Q", format=".2f"),
+            alt.Tooltip("high:Q", format=".2f"),
+        ],
+    )
+    layers: list[alt.Chart] = [band, whisker, line, points]
+    if zero_rule:
+        layers.insert(
+            0, alt.Chart().mark_rule(color="#4a4a4a", strokeDash=[4, 3]).encode(y=alt.datum(0))
+        )
+    layered = alt.layer(*layers, data=frame).properties(width=PANEL_WIDTH, height=PANEL_HEIGHT)
+    chart = layered.facet(
+        facet=alt.Facet(
+            "panel:N",
+            sort=list(panels),
+            title=None,
+            header=alt.Header(labelFontWeight="bold", labelLimit=0, labelFontSize=11),
+        ),
+        columns=columns,
+        spacing=12,
+    )
+    return make_chart(chart_id, title, alt_text, chart.properties(description=alt_text), table)
+
+
+def _label_angle(waves: Sequence[str]) -> int:
+    """Wave names side by side when they fit under a panel (about 7 px a character),
+    else slanted."""
+    fits = max((len(w) for w in waves), default=0) * 7 * len(waves) <= PANEL_WIDTH
+    return 0 if fits else -35
+
+
+def _wave_legend(series: Sequence[str]) -> alt.Legend | None:
+    """A legend only when there is more than one series (one is named in the title)."""
+    if len(series) < 2:
+        return None
+    return alt.Legend(title=None, orient="top", labelLimit=0, symbolType="stroke")
+
+
+def group_dumbbell_chart(
+    chart_id: str,
+    title: str,
+    alt_text: str,
+    rows: Sequence[Mapping[str, Any]],
+    table: Table,
+    *,
+    dimensions: Sequence[str],
+    groups: Sequence[str],
+    x_title: str,
+    x_domain: tuple[float, float],
+) -> Chart:
+    """A dumbbell per dimension: each group's mean on one line, joined from the lowest to
+    the highest, with its 95% interval as a thin whisker.
+
+    ``rows``: dimension, group, mean, low, high (shown groups only). ``groups`` are in the
+    order pupils, staff, teachers, leaders (those drawn); each has its own colour and shape
+    and a small vertical offset, so overlapping dots and whiskers stay readable."""
+    if not rows:
+        raise ValueError("a dumbbell chart needs at least one shown group")
+    colours, shapes = _series_scales(groups)
+    frame = pd.DataFrame(list(rows))
+    y = alt.Y("dimension:N", sort=list(dimensions), title=None, axis=alt.Axis(labelLimit=0))
+    x_scale = alt.Scale(domain=list(x_domain), zero=False, nice=False)
+    link = (
+        alt.Chart(frame)
+        .mark_rule(color="#d0d0d0", strokeWidth=8)
+        .encode(
+            y=y,
+            x=alt.X("min(mean):Q", title=x_title, scale=x_scale),
+            x2="max(mean):Q",
+        )
+    )
+    offset = alt.YOffset("group:N", sort=list(groups), scale=alt.Scale(domain=list(groups)))
+    colour = alt.Color(
+        "group:N",
+        sort=list(groups),
+        scale=colours,
+        legend=alt.Legend(title=None, orient="top", labelLimit=0),
+    )
+    base = alt.Chart(frame).encode(y=y, yOffset=offset, color=colour)
+    whiskers = base.mark_rule(strokeWidth=1.2).encode(
+        x=alt.X("low:Q", title=x_title, scale=x_scale), x2="high:Q"
+    )
+    dots = base.mark_point(filled=True, size=70, opacity=1).encode(
+        x=alt.X("mean:Q", title=x_title, scale=x_scale),
+        shape=alt.Shape("group:N", sort=list(groups), scale=shapes),
+        tooltip=[
+            "dimension:N",
+            "group:N",
+            alt.Tooltip("mean:Q", format=".2f"),
+            alt.Tooltip("low:Q", format=".2f"),
+            alt.Tooltip("high:Q", format=".2f"),
+        ],
+    )
+    height = len(dimensions) * (6 * len(groups) + 14)
+    chart = alt.layer(link, whiskers, dots).properties(
+        width=WIDTH - 190, height=height, description=alt_text
+    )
+    return make_chart(chart_id, title, alt_text, chart, table)

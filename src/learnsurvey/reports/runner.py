@@ -39,6 +39,8 @@ from .school import SchoolReports, render_school_report
 from .trust import TrustReports, render_trust_report
 
 if TYPE_CHECKING:
+    from learnsurvey.analysis.figures.over_time import OverTimeFigures
+
     from .global_ import GlobalReport
 
 __all__ = [
@@ -138,9 +140,9 @@ _PREPARED: SchoolReports | None = None
 inherit it), or built by each spawned worker from the inputs (see :func:`_spawned_worker`)."""
 
 
-def _spawned_worker(inputs: ReportInputs) -> None:
+def _spawned_worker(inputs: ReportInputs, over_time: OverTimeFigures | None = None) -> None:
     global _PREPARED
-    _PREPARED = SchoolReports(inputs)
+    _PREPARED = SchoolReports(inputs, over_time=over_time)
 
 
 def _school_job(key: str, name: str, stem: str, out_dir: Path) -> ReportFiles | str:
@@ -207,19 +209,21 @@ def write_school_reports(
     workers: int | None = None,
     progress: Progress | None = None,
     prepared: SchoolReports | None = None,
+    over_time: OverTimeFigures | None = None,
 ) -> list[ReportFiles]:
     """Write the reports of ``schools`` (keys; default every school with a report) to
     ``out_dir`` as ``school-<slug>.html`` and ``.pdf``; return their files in key order.
 
     ``workers`` defaults to every core (``os.cpu_count()``); one school, or ``workers=1``,
     runs in this process. ``prepared`` reuses a :class:`SchoolReports` already built from
-    ``inputs``. Raises ValueError before any work for a school without a report, and
-    :class:`ReportErrors` after all others are written when some failed.
+    ``inputs`` (its own figures over time count then); ``over_time`` adds the section
+    over the waves otherwise. Raises ValueError before any work for a school without a
+    report, and :class:`ReportErrors` after all others are written when some failed.
     """
     global _PREPARED
     out_dir = Path(out_dir)
     out_dir.mkdir(parents=True, exist_ok=True)
-    reports = prepared if prepared is not None else SchoolReports(inputs)
+    reports = prepared if prepared is not None else SchoolReports(inputs, over_time=over_time)
     keys = list(reports.schools) if schools is None else list(dict.fromkeys(schools))
     _check_schools(reports, keys)
     names = {key: inputs.school_name(key) for key in keys}
@@ -259,7 +263,7 @@ def write_school_reports(
             n_workers,
             mp_context=multiprocessing.get_context("spawn"),
             initializer=_spawned_worker,
-            initargs=(inputs,),
+            initargs=(inputs, reports.over_time),
         )
         _run_pool(pool, _largest_first(inputs, keys), names, stems, out_dir, finished)
     # Only now, if no worker wrote it: the chart script comes from vl-convert, whose threads
@@ -313,10 +317,12 @@ def write_trust_report(
     out_dir: Path,
     *,
     prepared: TrustReports | None = None,
+    over_time: OverTimeFigures | None = None,
 ) -> ReportFiles:
     """Write the report of ``trust`` (its name in the context) as ``trust-<slug>.html`` and
-    ``.pdf``. Raises ValueError for a trust with no school with responses."""
-    reports = prepared if prepared is not None else TrustReports(inputs)
+    ``.pdf`` (``over_time``: the figures over the waves, when not ``prepared``). Raises
+    ValueError for a trust with no school with responses."""
+    reports = prepared if prepared is not None else TrustReports(inputs, over_time=over_time)
     report = reports.build(trust)
     out_dir = Path(out_dir)
     out_dir.mkdir(parents=True, exist_ok=True)
@@ -326,13 +332,18 @@ def write_trust_report(
 
 
 def write_global_report(
-    inputs: ReportInputs, out_dir: Path, *, prepared: GlobalReport | None = None
+    inputs: ReportInputs,
+    out_dir: Path,
+    *,
+    prepared: GlobalReport | None = None,
+    over_time: OverTimeFigures | None = None,
 ) -> ReportFiles:
     """Write the wave's global report as ``global-<wave slug>.html`` and ``.pdf``
-    (``prepared``: a report already built by ``build_global_report(inputs)``)."""
+    (``prepared``: a report already built by ``build_global_report(inputs)``;
+    ``over_time``: the figures over the waves, when not ``prepared``)."""
     from .global_ import build_global_report, render_global_report
 
-    report = prepared if prepared is not None else build_global_report(inputs)
+    report = prepared or build_global_report(inputs, over_time=over_time)
     out_dir = Path(out_dir)
     out_dir.mkdir(parents=True, exist_ok=True)
     write_assets(out_dir)

@@ -33,6 +33,7 @@ from .reliability import (
     item_rest_statistics,
     mcdonald_omega,
 )
+from .trend import minimal_detectable_change, weighted_trend
 
 __all__ = [
     "DEFAULT_THRESHOLD",
@@ -55,6 +56,7 @@ __all__ = [
     "icc1_anova",
     "item_rest_statistics",
     "mcdonald_omega",
+    "minimal_detectable_change",
     "polychoric",
     "random_intercept_reml",
     "require_publishable",
@@ -62,4 +64,5 @@ __all__ = [
     "squared_multiple_correlations",
     "suppress",
     "suppress_pairs",
+    "weighted_trend",
 ]

@@ -55,7 +55,15 @@ for comparisons with a threshold elsewhere). The rules, numbered as the docs cit
    alone describes at least ``staff_threshold`` staff (default 5,
    ``LEARNSURVEY_MIN_STAFF_GROUP_SIZE``, :func:`default_staff_threshold`). Where staff and
    pupils meet in one figure (the staff–pupil gaps of :mod:`learnsurvey.analysis.staff`) the
-   pupil threshold applies to both sides, which is the stricter of the two.
+   pupil threshold applies to both sides, which is the stricter of the two. The staff's
+   voice (:mod:`learnsurvey.analysis.perception`) shows all staff, teachers and leaders
+   each at the staff threshold, and a gap only where both its groups are shown (rule 3).
+   Teachers, leaders and the rest of the staff partition all staff, so they are cleared
+   together (:func:`suppress_roles`): a role too small to show (leaders, usually) is
+   pooled into all staff, and the teachers are hidden too unless the rest, hidden with it,
+   keeps the two from being told apart; across a trust's schools and the trust's own
+   totals at once (rule 7), taking the older staff–pupil table's shown counts as
+   published so that the two tables together give nothing away.
 9. **Across time** (:func:`publication_plan`). Figures are computed from *published*
    responses only, and a publication adds, per school, a batch that changes the school's
    total and each of its key stages and genders (hidden or not) by 0 or at least
@@ -116,6 +124,7 @@ __all__ = [
     "MIN_OTHER_SCHOOLS",
     "Cleared",
     "DisclosureError",
+    "RoleTable",
     "blank_where",
     "check_threshold",
     "clear_total",
@@ -134,6 +143,7 @@ __all__ = [
     "response_level_plan",
     "suppress",
     "suppress_pairs",
+    "suppress_roles",
     "suppress_shares",
     "total_is_publishable",
 ]
@@ -454,7 +464,8 @@ def blank_where[T: pd.DataFrame](
     """
     out = table.copy()
     if isinstance(hidden, pd.Series):
-        mask = hidden.reindex(out.index).fillna(False).to_numpy(dtype=bool)
+        # A copy: with pandas' copy-on-write the array may be a read-only view.
+        mask = hidden.reindex(out.index).fillna(False).to_numpy(dtype=bool, copy=True)
     else:
         mask = np.broadcast_to(np.asarray(hidden, dtype=bool), (len(out),)).copy()
     if "suppressed" in out.columns:
@@ -472,20 +483,41 @@ def blank_where[T: pd.DataFrame](
 def _blank(
     table: pd.DataFrame, hidden: NDArray[np.bool_], *, exclude: set[str]
 ) -> NDArray[np.bool_]:
-    """Blank the hidden rows in place, keeping each column's kind (counts stay integers)."""
+    """Blank the hidden rows in place, keeping each column's kind (counts stay integers).
+
+    A blank is None in a text (object) column, NaN in a float one and NA in a nullable one,
+    as ``table.loc[hidden, col] = None`` leaves them; set here on each column's array at
+    once, which costs a fraction of that indexing.
+    """
+    any_hidden = bool(hidden.any())
     for col in table.columns:
         if col in exclude or col == "suppressed":
             continue
         series = table[col]
+        if not isinstance(series, pd.Series):  # repeated column names: blank by label
+            table.loc[hidden, col] = None
+            continue
         if pd.api.types.is_bool_dtype(series):
-            table[col] = series.astype("boolean")
+            series = series.astype("boolean")
         elif pd.api.types.is_integer_dtype(series):
-            table[col] = series.astype("Int64")
+            series = series.astype("Int64")
         elif not pd.api.types.is_float_dtype(series):
-            table[col] = series.astype(object)
-        table.loc[hidden, col] = None
+            series = series.astype(object)
+        table[col] = _blanked(series, hidden) if any_hidden else series
     table["suppressed"] = hidden
     return hidden
+
+
+def _blanked(series: pd.Series, hidden: NDArray[np.bool_]) -> pd.Series:
+    """A copy of ``series`` with the ``hidden`` positions missing, in its own dtype."""
+    dtype = series.dtype
+    if isinstance(dtype, np.dtype):
+        values = series.to_numpy(copy=True)
+        values[hidden] = None if dtype.kind == "O" else np.nan
+        return pd.Series(values, index=series.index, name=series.name, dtype=dtype)
+    array = series.array.copy()
+    array[hidden] = None  # a nullable array: NA
+    return pd.Series(array, index=series.index, name=series.name)
 
 
 # --- shares that are counts (rule 6) ----------------------------------------------------------
@@ -952,6 +984,228 @@ def clear_total(total: int, parts: pd.DataFrame, *, threshold: int, count: str =
     shown have 4,826 pupils"), or nothing.
     """
     return total if total_is_publishable(total, parts, threshold=threshold, count=count) else None
+
+
+# --- staff roles beside all staff (rule 8) ---------------------------------------------------
+
+
+@dataclass(frozen=True)
+class RoleTable:
+    """Which counts of a units × roles table of staff may be shown (:func:`suppress_roles`).
+
+    ``cells`` (units × roles), ``units`` (each unit's total: all its staff), ``roles`` (each
+    role's total over the units, when the margins are published) and ``total`` (all staff
+    of all units): True where the figure may be shown. A role that is never shown on its
+    own (``unshown``) is False throughout, however large."""
+
+    cells: NDArray[np.bool_]
+    units: NDArray[np.bool_]
+    roles: NDArray[np.bool_]
+    total: bool
+
+
+def suppress_roles(
+    counts: ArrayLike,
+    *,
+    threshold: int,
+    unshown: Sequence[int] = (),
+    margins: bool = False,
+    start: RoleTable | None = None,
+    known: RoleTable | None = None,
+) -> RoleTable:
+    """Show each staff role beside all staff only where no small group follows (rule 8).
+
+    The roles of a unit (a school) partition its staff: teachers, leaders and the rest
+    (teaching assistants, other staff and those who gave no role). "All staff" is shown
+    with some roles, so a role hidden because too few answered (fewer than ``threshold``,
+    the staff threshold) must not be all staff less the roles shown: with leaders hidden,
+    the teachers are hidden too unless the rest of the staff, hidden with the leaders, holds
+    enough people that the two cannot be told apart. With ``margins`` the units are the
+    schools of a trust whose own totals are published too (each role over the trust's
+    schools, and all its staff), and the same holds down each role and across the schools'
+    totals (rule 7: a trust's total never gives a hidden school's group away).
+
+    Each line (a unit's roles and its total; a role down the units and the role's total; the
+    units' totals and the grand total) ends with none of its parts hidden or at least two
+    holding at least ``threshold`` staff, and a hidden total is never the sum of shown parts;
+    the linear audit of rule 6 then hides more where a combination of lines would still fix
+    a hidden count. Complements are chosen among the roles never shown first (hiding them
+    costs nothing), then among the trust's own totals (so that a school keeps its figures
+    when another school's are hidden), then the smallest. A 0 is shown: it describes
+    nobody.
+
+    Parameters
+    ----------
+    counts
+        (units × roles) staff who answered, by unit and role.
+    threshold
+        The staff threshold (:func:`default_staff_threshold`).
+    unshown
+        Column positions of roles never shown on their own (the rest of the staff). They
+        take part in every line, since they can be derived, but are never reported as shown.
+    margins
+        Whether the role totals over the units and the grand total are published.
+    start
+        A previous result whose hidden figures stay hidden (e.g. the roles of the staff as
+        a whole, when a table per dimension is cleared).
+    known
+        Figures published elsewhere (e.g. by an older table of the same staff): taken as
+        shown, never chosen as a complement, and shown here too. Name only figures that
+        publication cleared (they are not checked against ``threshold`` again).
+
+    Returns
+    -------
+    RoleTable
+        The flags of the figures that may be shown.
+    """
+    threshold = check_threshold(threshold)
+    table = np.atleast_2d(np.asarray(counts, dtype=np.float64))
+    if table.ndim != 2 or (table < 0).any():
+        raise ValueError("counts must be a units × roles table of counts")
+    n_units, m = table.shape
+    layout = _RoleLayout(n_units, m, margins)
+    values = layout.values(table)
+    hidden = (values > 0) & ~publishable_mask(values, threshold)
+    fixed = layout.flags(known) if known is not None else np.zeros(values.size, dtype=bool)
+    free = np.zeros(values.size, dtype=bool)
+    for j in unshown:
+        free[layout.column(j)] = True
+    if start is not None:
+        hidden |= ~layout.flags(start) & ~free
+    hidden &= ~fixed
+    margin = np.zeros(values.size, dtype=bool)
+    margin[layout.role_totals] = True
+    if margins:
+        margin[layout.grand] = True
+    hidden = _protect_roles(values, hidden, layout.lines(), threshold, free, fixed, margin)
+    return layout.result(~hidden & ~free)
+
+
+@dataclass(frozen=True)
+class _RoleLayout:
+    """Positions of a :func:`suppress_roles` table's figures in one flat vector: the cells
+    row by row, then the units' totals, then (with margins) the roles' totals and the grand
+    total."""
+
+    n_units: int
+    m: int
+    margins: bool
+
+    @property
+    def unit_totals(self) -> NDArray[np.intp]:
+        return self.n_units * self.m + np.arange(self.n_units, dtype=np.intp)
+
+    @property
+    def role_totals(self) -> NDArray[np.intp]:
+        base = self.n_units * (self.m + 1)
+        return base + np.arange(self.m, dtype=np.intp) if self.margins else np.zeros(0, np.intp)
+
+    @property
+    def grand(self) -> int:
+        return self.n_units * (self.m + 1) + self.m if self.margins else -1
+
+    def column(self, j: int) -> NDArray[np.intp]:
+        cells = np.arange(self.n_units, dtype=np.intp) * self.m + j
+        return np.append(cells, self.role_totals[j]) if self.margins else cells
+
+    def values(self, table: NDArray[np.float64]) -> NDArray[np.float64]:
+        parts = [table.ravel(), table.sum(axis=1)]
+        if self.margins:
+            parts += [table.sum(axis=0), np.array([table.sum()])]
+        return np.concatenate(parts)
+
+    def lines(self) -> list[_Line]:
+        cells = np.arange(self.n_units * self.m, dtype=np.intp).reshape(self.n_units, self.m)
+        units = self.unit_totals
+        lines = [_Line(cells[u], int(units[u])) for u in range(self.n_units)]
+        if self.margins:
+            roles = self.role_totals
+            lines += [_Line(cells[:, j], int(roles[j])) for j in range(self.m)]
+            lines += [_Line(units, self.grand), _Line(roles, self.grand)]
+        return lines
+
+    def flags(self, table: RoleTable) -> NDArray[np.bool_]:
+        parts = [table.cells.ravel(), table.units]
+        if self.margins:
+            parts += [table.roles, np.array([table.total])]
+        return np.concatenate(parts).astype(bool)
+
+    def result(self, shown: NDArray[np.bool_]) -> RoleTable:
+        size = self.n_units * self.m
+        cells = shown[:size].reshape(self.n_units, self.m)
+        units = shown[size : size + self.n_units]
+        if not self.margins:
+            return RoleTable(cells, units, np.zeros(self.m, dtype=bool), False)
+        return RoleTable(cells, units, shown[self.role_totals], bool(shown[self.grand]))
+
+
+def _protect_roles(
+    counts: NDArray[np.float64],
+    hidden: NDArray[np.bool_],
+    lines: list[_Line],
+    threshold: int,
+    free: NDArray[np.bool_],
+    fixed: NDArray[np.bool_],
+    margin: NDArray[np.bool_],
+) -> NDArray[np.bool_]:
+    """Rules 2 and 7 on the lines of a role table, as :func:`_protect_lines` but choosing
+    each complement among the ``free`` figures first, then the ``margin`` totals (a trust's
+    own total rather than a second school's figure), and never a ``fixed`` one."""
+    hidden = hidden.copy()
+    through = _lines_through(lines)
+
+    def choose(pool: list[int]) -> int | None:
+        return _role_complement(pool, counts, hidden | fixed, free, margin)
+
+    while True:
+        changed = False
+        for line in lines:
+            if _line_safe(counts, hidden, line, threshold):
+                continue
+            own_total = [line.total] if line.total >= 0 and margin[line.total] else []
+            cell = choose([*line.parts.tolist(), *own_total])
+            if cell is None and line.total >= 0:
+                cell = choose([line.total])
+            if cell is not None:
+                hidden[cell] = changed = True
+        for pinned in np.flatnonzero(_determined(hidden, lines)).tolist():
+            chosen = choose([c for k in through.get(pinned, []) for c in _members(lines[k])])
+            if chosen is not None:
+                hidden[chosen] = changed = True
+        if not changed:
+            return hidden
+
+
+def _role_complement(
+    pool: list[int],
+    counts: NDArray[np.float64],
+    unavailable: NDArray[np.bool_],
+    free: NDArray[np.bool_],
+    margin: NDArray[np.bool_],
+) -> int | None:
+    """The figure of ``pool`` to hide next: a never-shown one first, then a margin total,
+    then the smallest non-zero, a zero last; None when all are hidden or fixed."""
+    usable = [c for c in pool if not unavailable[c]]
+    if not usable:
+        return None
+    return min(usable, key=lambda c: (counts[c] == 0, not free[c], not margin[c], counts[c]))
+
+
+def _line_safe(
+    counts: NDArray[np.float64], hidden: NDArray[np.bool_], line: _Line, threshold: int
+) -> bool:
+    """Whether a line gives no hidden part away (the test of :func:`_line_rule`): with its
+    total shown, none or at least two parts hidden holding ``threshold`` together; with its
+    total hidden, a part hidden too."""
+    off = hidden[line.parts]
+    n_off = int(off.sum())
+    if line.total >= 0 and hidden[line.total]:
+        return bool(n_off) or not line.parts.size
+    return n_off == 0 or (n_off >= 2 and bool(counts[line.parts[off]].sum() >= threshold))
+
+
+def _members(line: _Line) -> list[int]:
+    return [*line.parts.tolist(), *([line.total] if line.total >= 0 else [])]
 
 
 # --- selecting from cleared tables ------------------------------------------------------------

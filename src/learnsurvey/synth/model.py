@@ -10,7 +10,7 @@ noise, cut at thresholds into the five answers; reverse-worded items are stored 
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from functools import cached_property
 
@@ -100,6 +100,15 @@ class ResponseModel:
         p = self.params
         return self._shift_table(p.gender_shares, p.gender_shift, p.gender_dimension_shift)
 
+    def key_stage_mean(self, school: School) -> NDArray[np.float64]:
+        """The mean key-stage shift of a school's pupils (by its key stage mix): where its
+        pupils sit, on average, before its school effect."""
+        labels, shift = self.key_stage_effects
+        weights = np.zeros(len(labels))
+        for ks, share in school.key_stage_shares.items():
+            weights[labels.index(ks)] = share
+        return np.asarray(weights @ shift, dtype=np.float64)
+
     @cached_property
     def individual_chol(self) -> NDArray[np.float64]:
         cov = self.target_cov - self.school_cov
@@ -164,13 +173,26 @@ class ResponseModel:
         """Responses in the import format, ``chunk_rows`` at a time, school by school."""
         schools = self.schools(n_responses, n_schools, seed)
         effects = self.school_effects([s.phase for s in schools], seed)
+        return self.tables_of(schools, effects, [seed, 2], chunk_rows=chunk_rows)
+
+    def tables_of(
+        self,
+        schools: Sequence[School],
+        effects: NDArray[np.float64],
+        stream: Sequence[int],
+        *,
+        chunk_rows: int = 200_000,
+    ) -> Iterator[pa.Table]:
+        """The responses of the given schools (school ``k`` with effect ``effects[k]``),
+        ``chunk_rows`` at a time. School ``k``'s pupils are drawn in pieces of at most
+        50,000, piece ``p`` from the random stream ``[*stream, k, p]``."""
         pending: list[pa.Table] = []
         rows = 0
         for k, school in enumerate(schools):
             for piece, start in enumerate(range(0, school.size, _PIECE)):
                 size = min(_PIECE, school.size - start)
-                rng = np.random.default_rng([seed, 2, k, piece])
-                pending.append(self._pupils(school, effects[k], size, rng))
+                rng = np.random.default_rng([*stream, k, piece])
+                pending.append(self.pupils(school, effects[k], size, rng))
                 rows += size
                 if rows >= chunk_rows:
                     yield pa.concat_tables(pending)
@@ -178,9 +200,11 @@ class ResponseModel:
         if pending:
             yield pa.concat_tables(pending)
 
-    def _pupils(
+    def pupils(
         self, school: School, effect: NDArray[np.float64], size: int, rng: np.random.Generator
     ) -> pa.Table:
+        """``size`` pupils of ``school`` whose school effect is ``effect`` (one per
+        dimension, in the true score's units)."""
         ks_labels, ks_shift = self.key_stage_effects
         g_labels, g_shift = self.gender_effects
         ks_names = list(school.key_stage_shares)
@@ -193,7 +217,7 @@ class ResponseModel:
             + effect
             + rng.standard_normal((size, len(self._dims))) @ self.individual_chol.T
         )
-        answers = self._answers(true, rng)
+        answers = self.answers(true, rng)
         columns: dict[str, pa.Array] = {
             "school": pa.array([school.school] * size, pa.string()),
             "key_stage": pa.array(np.array(ks_names)[ks], pa.string()),
@@ -205,7 +229,10 @@ class ResponseModel:
             columns[item] = pa.array(col, pa.int8(), mask=col < 0)
         return pa.table(columns)
 
-    def _answers(self, true: NDArray[np.float64], rng: np.random.Generator) -> NDArray[np.int8]:
+    def answers(self, true: NDArray[np.float64], rng: np.random.Generator) -> NDArray[np.int8]:
+        """Answers on the instrument's scale (−1 for none) of respondents whose true scores
+        are the rows of ``true``: items cut from the true score plus noise, reverse-worded
+        items reversed, some answers blank and some respondents stopping part-way."""
         dims, offsets, reverse = self.item_layout
         r = np.array([self.params.dimensions[d].item_r for d in self._dims])
         a = np.sqrt(r)[dims]

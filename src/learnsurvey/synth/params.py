@@ -5,6 +5,7 @@ from __future__ import annotations
 from functools import cache
 from importlib import resources
 from pathlib import Path
+from typing import cast
 
 import numpy as np
 import yaml
@@ -13,7 +14,7 @@ from pydantic import BaseModel, ConfigDict, Field, model_validator
 
 from learnsurvey.instruments import Instrument
 
-__all__ = ["DimensionParams", "SynthParams", "load_params"]
+__all__ = ["DimensionParams", "SynthParams", "load_params", "read_params"]
 
 
 class _Model(BaseModel):
@@ -100,13 +101,19 @@ class SynthParams(_Model):
 
 
 @cache
-def _builtin(name: str) -> SynthParams:
+def _builtin[M: BaseModel](name: str, model: type[M]) -> M:
     text = resources.files(__package__).joinpath("params", f"{name}.yaml").read_text("utf-8")
-    return SynthParams.model_validate(yaml.safe_load(text))
+    return model.model_validate(yaml.safe_load(text))
+
+
+def read_params[M: BaseModel](name_or_path: str | Path, model: type[M]) -> M:
+    """Parameters of ``model`` from a YAML path, or from the built-in ``params/<name>.yaml``
+    (validated; a built-in is read once per process)."""
+    path = Path(name_or_path)
+    if path.suffix in {".yaml", ".yml"}:
+        return model.model_validate(yaml.safe_load(path.read_text("utf-8")))
+    return cast(M, _builtin(str(name_or_path), model))
 
 
 def load_params(name_or_path: str | Path = "phase-one") -> SynthParams:
-    path = Path(name_or_path)
-    if path.suffix in {".yaml", ".yml"}:
-        return SynthParams.model_validate(yaml.safe_load(path.read_text("utf-8")))
-    return _builtin(str(name_or_path))
+    return read_params(name_or_path, SynthParams)

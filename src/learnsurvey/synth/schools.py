@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Collection, Sequence
 from dataclasses import asdict, dataclass
 
 import numpy as np
@@ -11,7 +12,7 @@ from scipy.special import ndtri
 
 from .params import SynthParams
 
-__all__ = ["School", "plan_schools", "schools_frame"]
+__all__ = ["School", "plan_schools", "school_urn", "schools_frame"]
 
 _PLACES = [
     "Ashford",
@@ -86,12 +87,24 @@ class School:
     key_stage_shares: dict[str, float]
 
 
-def plan_schools(n_responses: int, n_schools: int, params: SynthParams, seed: int) -> list[School]:
-    """Draw the schools of a synthetic wave; their sizes add up to ``n_responses``."""
+def plan_schools(
+    n_responses: int,
+    n_schools: int,
+    params: SynthParams,
+    seed: int | Sequence[int],
+    *,
+    first: int = 0,
+    taken: Collection[str] = (),
+) -> list[School]:
+    """Draw the schools of a synthetic wave; their sizes add up to ``n_responses``.
+
+    ``first`` numbers the schools from there (their URNs follow the number, so schools
+    drawn later for the same series get URNs of their own) and names in ``taken`` are not
+    given again."""
     if n_schools < 1 or n_responses < n_schools:
         raise ValueError("need at least one school and at least one response per school")
     p = params.schools
-    rng = np.random.default_rng([seed, 0])
+    rng = np.random.default_rng([*_seed_list(seed), 0])
     # Stratified rather than independent draws: the mix of phases and ratings, and the spread
     # of school sizes, are what the parameters say for any seed; who gets what is random.
     phase = rng.permutation(_allocate(p.phase_shares, n_schools))
@@ -105,11 +118,11 @@ def plan_schools(n_responses: int, n_schools: int, params: SynthParams, seed: in
     send = 100 * rng.beta(3.0, 20.0, n_schools)
     in_trust = rng.random(n_schools) >= p.standalone_share
     trust = rng.integers(0, len(p.trusts), n_schools)
-    names = _names(rng, [str(ph) for ph in phase])
+    names = _names(rng, [str(ph) for ph in phase], set(taken))
     return [
         School(
             school=names[k],
-            urn=str(100000 + 7919 * (k + 1) % 900000),
+            urn=school_urn(first + k),
             phase=str(phase[k]),
             trust=p.trusts[trust[k]] if in_trust[k] else "",
             region="England" if ratings[k] != "not_inspected" else "International",
@@ -124,6 +137,16 @@ def plan_schools(n_responses: int, n_schools: int, params: SynthParams, seed: in
     ]
 
 
+def school_urn(number: int) -> str:
+    """The made-up URN of the ``number``-th school drawn (0, 1, ...): six digits, distinct
+    for the first 900,000 schools (7919 is prime to 900,000)."""
+    return str(100000 + 7919 * (number + 1) % 900000)
+
+
+def _seed_list(seed: int | Sequence[int]) -> list[int]:
+    return [seed] if isinstance(seed, int) else list(seed)
+
+
 def _allocate(shares: dict[str, float], n: int) -> NDArray[np.str_]:
     """``n`` labels in the given shares, rounded by largest remainder."""
     exact = np.array(list(shares.values())) * n
@@ -132,8 +155,7 @@ def _allocate(shares: dict[str, float], n: int) -> NDArray[np.str_]:
     return np.repeat(np.array(list(shares), dtype=np.str_), counts)
 
 
-def _names(rng: np.random.Generator, phases: list[str]) -> list[str]:
-    used: set[str] = set()
+def _names(rng: np.random.Generator, phases: list[str], used: set[str]) -> list[str]:
     names = []
     for phase in phases:
         while True:

@@ -8,16 +8,28 @@ own. Django-free.
 """
 
 from .global_ import GlobalFigures, build_global_figures
+from .over_time import (
+    GlobalOverTime,
+    OverTimeFigures,
+    SchoolOverTime,
+    TrustOverTime,
+    build_over_time_figures,
+)
 from .school import SchoolFigures, build_school_figures
 from .trust import TrustFigures, build_trust_figures
 from .wave import WaveFigures, build_wave_figures
 
 __all__ = [
     "GlobalFigures",
+    "GlobalOverTime",
+    "OverTimeFigures",
     "SchoolFigures",
+    "SchoolOverTime",
     "TrustFigures",
+    "TrustOverTime",
     "WaveFigures",
     "build_global_figures",
+    "build_over_time_figures",
     "build_school_figures",
     "build_trust_figures",
     "build_wave_figures",

@@ -10,12 +10,16 @@ Django-free.
 
 from __future__ import annotations
 
-from typing import Literal
+from collections.abc import Hashable
+from typing import Any, Literal
 
+import pandas as pd
 from pydantic import Field
 
-from ..timeline import Season, Timeline
+from ..over_time import GLOBAL, OverTimeTables, clear_counts, over_time_tables
+from ..timeline import Season, Timeline, TimelineWave
 from ._base import Figures, Number
+from ._cells import as_count, as_number
 
 __all__ = [
     "ChangeVerdict",
@@ -66,6 +70,12 @@ class Comparability(Figures):
     """Dimension ids some wave lacks: not compared."""
     items: list[str]
     dropped_items: list[str]
+    notions: list[str] = Field(default_factory=list)
+    """Notion ids compared: every one of their dimensions is compared (added by H1)."""
+    dropped_notions: list[str] = Field(default_factory=list)
+    overall: bool = True
+    """Whether the overall score is compared: only when every wave has the same items
+    (added by H1)."""
 
 
 class WavePoint(Figures):
@@ -218,5 +228,210 @@ class OverTimeFigures(Figures):
 
 
 def build_over_time_figures(timeline: Timeline) -> OverTimeFigures:
-    """The figures over time of ``timeline``'s waves."""
-    raise NotImplementedError("built by the over-time work (issue 10)")
+    """The figures over time of ``timeline``'s waves (oldest first), every one through
+    :mod:`learnsurvey.stats.disclosure` (see :mod:`learnsurvey.analysis.over_time`, which
+    computes the tables).
+
+    Raises
+    ------
+    ValueError
+        If the timeline has no wave, or its waves are of different instruments.
+    """
+    tables = over_time_tables(timeline)
+    comp = tables.comparable
+    waves = [w.wave for w in timeline.waves]
+    return OverTimeFigures(
+        instrument=timeline.waves[0].statistics.instrument.id,
+        threshold=timeline.threshold,
+        waves=[_wave_info(w) for w in timeline.waves],
+        comparability=Comparability(
+            versions=comp.versions,
+            same_version=comp.same_version,
+            dimensions=comp.dimensions,
+            dropped_dimensions=comp.dropped_dimensions,
+            items=comp.items,
+            dropped_items=comp.dropped_items,
+            notions=comp.notions,
+            dropped_notions=comp.dropped_notions,
+            overall=comp.overall,
+        ),
+        season_caution=len({w.season for w in timeline.waves if w.season is not None}) > 1,
+        schools=_schools(tables, waves),
+        trusts={t: _trust(tables, t, waves) for t in tables.trust_members},
+        global_=GlobalOverTime(
+            series=_series(_rows(tables.whole).get(GLOBAL, []), comp.scores, waves),
+            changes=[_change(r) for r in _rows(tables.whole_changes).get(GLOBAL, [])],
+            trends=[_trend(r) for r in _rows(tables.whole_trends).get(GLOBAL, [])],
+            key_stage_decline=[_decline(r) for r in tables.key_stage_decline.to_dict("records")],
+        ),
+    )
+
+
+Row = dict[Hashable, Any]
+
+
+def _rows(table: pd.DataFrame) -> dict[str, list[Row]]:
+    """A table's records by its ``group``, in the table's order."""
+    out: dict[str, list[Row]] = {}
+    for row in table.to_dict("records"):
+        out.setdefault(str(row["group"]), []).append(row)
+    return out
+
+
+def _wave_info(wave: TimelineWave) -> WaveInfo:
+    return WaveInfo(
+        wave=wave.wave,
+        season=wave.season,
+        opens=wave.opens.isoformat() if wave.opens is not None else None,
+        instrument_version=wave.statistics.instrument.version,
+    )
+
+
+def _kind(value: object) -> ScoreKind:
+    kind = str(value)
+    if kind not in ("dimension", "notion", "overall"):
+        raise ValueError(f"unknown score kind {kind!r}")
+    return kind  # type: ignore[return-value]
+
+
+def _series(rows: list[Row], scores: list[tuple[str, str]], waves: list[str]) -> list[ScoreSeries]:
+    """One series per score, one point per wave of the timeline (a wave the group did not
+    answer in: n None, not suppressed)."""
+    by = {(str(r["kind"]), str(r["score"]), str(r["wave"])): r for r in rows}
+    return [
+        ScoreSeries(
+            kind=_kind(kind),
+            score=score,
+            points=[_point(wave, by.get((kind, score, wave))) for wave in waves],
+        )
+        for kind, score in scores
+    ]
+
+
+def _point(wave: str, row: Row | None) -> WavePoint:
+    if row is None:
+        return WavePoint(
+            wave=wave, n=None, mean=None, se=None, ci_low=None, ci_high=None, suppressed=False
+        )
+    return WavePoint(
+        wave=wave,
+        n=as_count(row["n"]),
+        mean=as_number(row["mean"]),
+        se=as_number(row["se"]),
+        ci_low=as_number(row["ci_low"]),
+        ci_high=as_number(row["ci_high"]),
+        suppressed=bool(row["suppressed"]),
+    )
+
+
+def _change(row: Row) -> WaveChange:
+    return WaveChange(
+        kind=_kind(row["kind"]),
+        score=str(row["score"]),
+        from_wave=str(row["from_wave"]),
+        to_wave=str(row["to_wave"]),
+        n_from=as_count(row["n_from"]),
+        mean_from=as_number(row["mean_from"]),
+        n_to=as_count(row["n_to"]),
+        mean_to=as_number(row["mean_to"]),
+        difference=as_number(row["difference"]),
+        ci_low=as_number(row["ci_low"]),
+        ci_high=as_number(row["ci_high"]),
+        hedges_g=as_number(row["hedges_g"]),
+        g_ci_low=as_number(row["g_ci_low"]),
+        g_ci_high=as_number(row["g_ci_high"]),
+        mdc=as_number(row["mdc"]),
+        verdict=row["verdict"],
+        seasons_differ=bool(row["seasons_differ"]),
+        suppressed=bool(row["suppressed"]),
+    )
+
+
+def _trend(row: Row) -> Trend:
+    return Trend(
+        kind=_kind(row["kind"]),
+        score=str(row["score"]),
+        n_waves=int(row["n_waves"]),
+        slope=as_number(row["slope"]),
+        ci_low=as_number(row["ci_low"]),
+        ci_high=as_number(row["ci_high"]),
+        verdict=row["verdict"],
+        suppressed=bool(row["suppressed"]),
+    )
+
+
+def _decline(row: Row) -> KeyStageDecline:
+    return KeyStageDecline(
+        wave=str(row["wave"]),
+        dimension=str(row["dimension"]),
+        n_primary=as_count(row["n_primary"]),
+        n_secondary=as_count(row["n_secondary"]),
+        hedges_g=as_number(row["hedges_g"]),
+        ci_low=as_number(row["ci_low"]),
+        ci_high=as_number(row["ci_high"]),
+        suppressed=bool(row["suppressed"]),
+    )
+
+
+def _schools(tables: OverTimeTables, waves: list[str]) -> dict[str, SchoolOverTime]:
+    """Every school with at least one shown wave, by key."""
+    points = _rows(tables.schools)
+    changes = _rows(tables.school_changes)
+    trends = _rows(tables.school_trends)
+    scores = tables.comparable.scores
+    out = {}
+    for school in sorted(points):
+        rows = points[school]
+        if all(bool(r["suppressed"]) for r in rows):
+            continue
+        answered = {str(r["wave"]) for r in rows}
+        out[school] = SchoolOverTime(
+            school=school,
+            waves=[w for w in waves if w in answered],
+            series=_series(rows, scores, waves),
+            changes=_by_pair([_change(r) for r in changes.get(school, [])], waves),
+            trends=[_trend(r) for r in trends.get(school, [])],
+        )
+    return out
+
+
+def _by_pair(changes: list[WaveChange], waves: list[str]) -> list[WaveChange]:
+    """Oldest pair of waves first, the scores in order within a pair."""
+    position = {w: k for k, w in enumerate(waves)}
+    return sorted(changes, key=lambda c: position[c.to_wave])
+
+
+def _trust(tables: OverTimeTables, trust: str, waves: list[str]) -> TrustOverTime:
+    latest = _rows(tables.trust_schools.get(trust, pd.DataFrame(columns=["group"])))
+    counts = clear_counts(tables.trust_schools.get(trust, pd.DataFrame(columns=["verdict"])))
+    schools = []
+    for school in tables.trust_members[trust]:
+        changes = [_change(r) for r in latest.get(school, [])]
+        schools.append(
+            SchoolChanges(
+                school=school,
+                from_wave=changes[0].from_wave if changes else None,
+                to_wave=changes[0].to_wave if changes else None,
+                changes=changes,
+            )
+        )
+    return TrustOverTime(
+        trust=trust,
+        series=_series(_rows(tables.trusts).get(trust, []), tables.comparable.scores, waves),
+        changes=_by_pair([_change(r) for r in _rows(tables.trust_changes).get(trust, [])], waves),
+        trends=[_trend(r) for r in _rows(tables.trust_trends).get(trust, [])],
+        schools=schools,
+        clear_counts=[
+            ClearCount(
+                kind=_kind(r["kind"]),
+                score=str(r["score"]),
+                from_wave=str(r["from_wave"]),
+                to_wave=str(r["to_wave"]),
+                n_schools=int(r["n_schools"]),
+                n_up=int(r["n_up"]),
+                n_down=int(r["n_down"]),
+                n_within=int(r["n_within"]),
+            )
+            for r in counts.to_dict("records")
+        ],
+    )

@@ -23,6 +23,7 @@ from learnsurvey.instruments import Instrument
 
 from ._base import Figures, Number
 from ._school_tables import Row, SchoolTables, school_tables
+from .staff import StaffVoice
 
 __all__ = [
     "BandShare",
@@ -207,6 +208,9 @@ class SchoolFigures(Figures):
     """Whether the school responded in the previous wave."""
     change: list[ChangeFigure] = Field(default_factory=list)
     headline: Headline | None = None
+    staff: StaffVoice | None = None
+    """The staff survey beside the pupils' (None when the wave has no staff voice built);
+    filled by :func:`~learnsurvey.analysis.figures.wave.build_wave_figures`."""
 
     def score(self, kind: str, score: str) -> ScoreFigure | None:
         """The figure of one score, or None when there is none."""

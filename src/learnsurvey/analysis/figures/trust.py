@@ -15,6 +15,7 @@ from collections.abc import Iterable
 from typing import TYPE_CHECKING
 
 from ._base import Figures, Number
+from .staff import StaffVoice
 
 if TYPE_CHECKING:
     from learnsurvey.analysis.inputs import ReportInputs
@@ -221,6 +222,10 @@ class TrustFigures(Figures):
     top_bottom: list[TopBottom]
     staff: TrustStaff | None
     """None when the wave has no staff survey."""
+    staff_voice: StaffVoice | None = None
+    """The trust's staff as a whole beside its pupils (its schools' are on their
+    :class:`~learnsurvey.analysis.figures.school.SchoolFigures`); filled by
+    :func:`~learnsurvey.analysis.figures.wave.build_wave_figures`."""
 
 
 def build_trust_figures(

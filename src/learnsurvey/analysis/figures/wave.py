@@ -10,6 +10,7 @@ from ..inputs import ReportInputs
 from ._base import Figures
 from .global_ import GlobalFigures, build_global_figures
 from .school import SchoolFigures, build_school_figures
+from .staff import StaffVoices, build_staff_voices
 from .trust import TrustFigures, build_trust_figures
 
 __all__ = ["WaveFigures", "build_wave_figures"]
@@ -28,11 +29,38 @@ class WaveFigures(Figures):
 
 
 def build_wave_figures(inputs: ReportInputs) -> WaveFigures:
-    """The figures of the wave of ``inputs``: schools, trusts and the global figures."""
+    """The figures of the wave of ``inputs``: schools, trusts and the global figures, with
+    each school's and trust's staff voice (:func:`~.staff.build_staff_voices`) when the
+    wave has a staff survey."""
+    trusts = build_trust_figures(inputs)
+    voices = build_staff_voices(inputs, trusts=trusts) if inputs.staff is not None else None
     return WaveFigures(
         wave=inputs.wave,
         threshold=inputs.threshold,
-        schools=build_school_figures(inputs),
-        trusts=build_trust_figures(inputs),
+        schools=_with_voices(build_school_figures(inputs), voices),
+        trusts=_with_trust_voices(trusts, voices),
         global_=build_global_figures(inputs),
     )
+
+
+def _with_voices(
+    schools: dict[str, SchoolFigures], voices: StaffVoices | None
+) -> dict[str, SchoolFigures]:
+    """Each school's figures with its staff voice (built once, copied in)."""
+    if voices is None:
+        return schools
+    return {
+        key: figures.model_copy(update={"staff": voices.schools.get(key)})
+        for key, figures in schools.items()
+    }
+
+
+def _with_trust_voices(
+    trusts: dict[str, TrustFigures], voices: StaffVoices | None
+) -> dict[str, TrustFigures]:
+    if voices is None:
+        return trusts
+    return {
+        name: figures.model_copy(update={"staff_voice": voices.trusts.get(name)})
+        for name, figures in trusts.items()
+    }

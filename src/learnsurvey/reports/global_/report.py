@@ -18,6 +18,7 @@ from datetime import date
 from typing import Any
 
 from learnsurvey.analysis.figures.global_ import GlobalFigures, build_global_figures
+from learnsurvey.analysis.figures.over_time import OverTimeFigures
 from learnsurvey.analysis.inputs import ReportInputs
 from learnsurvey.analysis.labels import Gettext
 
@@ -31,6 +32,7 @@ from .high_shares import high_section
 from .inspection import inspection_section
 from .key_stages import key_stage_section
 from .method import failure_words, notice
+from .over_time import over_time_section
 from .pattern import notions_section
 from .reliability import reliability_section
 from .sample import sample_section
@@ -60,6 +62,8 @@ class GlobalReport(ReportHeader):
     """Whether the tables show the published Phase One figures beside ours."""
     notice: str | None = None
     """Said once at the top when the wave-level tables cannot be computed."""
+    over_time: Section | None = None
+    """The waves over time (one line when there is only one wave); after the sections."""
 
 
 def _same(text: str) -> str:
@@ -74,6 +78,7 @@ def build_global_report(
     today: date | None = None,
     gettext: Gettext | None = None,
     figures: GlobalFigures | None = None,
+    over_time: OverTimeFigures | None = None,
 ) -> GlobalReport:
     """The global report of ``inputs``' wave.
 
@@ -83,7 +88,8 @@ def build_global_report(
     are built here. Sections that need the school context (inspection ratings) say so when
     it is absent; when the wave is too small for the wave tables, every section but the
     sample says it cannot be computed. ``gettext`` translates the report's words (British
-    English by default).
+    English by default). ``over_time``, the figures over a series of waves ending with
+    this one, adds the section over time.
     """
     _ = gettext or _same
     figures = figures if figures is not None else build_global_figures(inputs)
@@ -105,6 +111,7 @@ def build_global_report(
         sections=[build(ctx) for build in SECTIONS],
         with_published=published is not None,
         notice=notice(figures.failure, _),
+        over_time=over_time_section(ctx, over_time),
     )
 
 

@@ -4,7 +4,11 @@
 :class:`~learnsurvey.analysis.figures.school.SchoolFigures` (built once per wave, or given)
 and :meth:`SchoolReports.build` turns one school's into a :class:`SchoolReport`: each
 section's tables, chart and words come from the module named for it (:mod:`.headline`,
-:mod:`.scores`, :mod:`.bands`, :mod:`.groups`, :mod:`.items`, :mod:`.change`).
+:mod:`.scores`, :mod:`.bands`, :mod:`.groups`, :mod:`.items`, :mod:`.change`,
+:mod:`.over_time`, :mod:`.staff`). Given the figures over time
+(:class:`~learnsurvey.analysis.figures.over_time.OverTimeFigures`), the report has an
+"Over time" section; the staff survey's figures come with the school's own
+(``SchoolFigures.staff``).
 """
 
 from __future__ import annotations
@@ -12,7 +16,9 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
+from learnsurvey.analysis.figures.over_time import OverTimeFigures
 from learnsurvey.analysis.figures.school import SchoolFigures, SimilarGroup, build_school_figures
+from learnsurvey.analysis.figures.staff import build_staff_voices
 from learnsurvey.analysis.inputs import ReportInputs
 
 from .. import format as fmt
@@ -26,7 +32,9 @@ from .change import change_section
 from .groups import Breakdown, breakdown, group_figure
 from .items import item_table
 from .lines import ScoreLine, score_lines
+from .over_time import OverTimeSection, over_time_section
 from .scores import benchmark_figure, benchmark_table, scores_table
+from .staff import StaffSection, staff_section
 from .tables import Gettext
 
 __all__ = ["SchoolReport", "SchoolReports", "render_school_report"]
@@ -68,12 +76,21 @@ class SchoolReport(ReportHeader):
     change_chart: Chart | None
     change_present: bool
     """Whether the school responded in the previous wave (when there is one)."""
+    over_time: OverTimeSection = OverTimeSection(shown=False)
+    staff: StaffSection = StaffSection(shown=False)
     hidden: int
     """Figures in this report not shown to protect small groups (dashes and omitted rows)."""
 
     @property
     def charts(self) -> list[Chart]:
-        found = [self.benchmark_chart, self.band_chart, self.group_chart, self.change_chart]
+        found = [
+            self.benchmark_chart,
+            self.band_chart,
+            self.group_chart,
+            self.change_chart,
+            self.over_time.chart,
+            self.staff.chart,
+        ]
         return [c for c in found if c is not None]
 
 
@@ -105,11 +122,15 @@ class SchoolReports:
         *,
         gettext: Gettext | None = None,
         figures: Mapping[str, SchoolFigures] | None = None,
+        over_time: OverTimeFigures | None = None,
     ) -> None:
         self.inputs = inputs
+        self.over_time = over_time
+        """The figures over time of a series of waves ending with this one (None: one
+        wave only, or not given)."""
         self._ = gettext or (lambda s: s)
         self.guidance: Guidance = load_guidance(inputs.instrument)
-        self.figures = dict(figures) if figures is not None else build_school_figures(inputs)
+        self.figures = dict(figures) if figures is not None else _built(inputs)
 
     @property
     def schools(self) -> list[str]:
@@ -138,8 +159,12 @@ class SchoolReports:
         inst = inputs.instrument
         lines = score_lines(figures, inst, self.guidance, _)
         sections = _sections(figures, lines, inputs, _)
+        name = inputs.school_name(school)
+        over_time = over_time_section(self.over_time, school, inputs.wave, inst, name, _)
+        staff = staff_section(figures.staff, inst, _, surveyed=inputs.staff is not None)
+        sections["hidden"] += _hidden([*over_time.tables, *staff.tables], 0)
         return SchoolReport(
-            title=inputs.school_name(school),
+            title=name,
             subtitle=_("What pupils say about learning in their classes"),
             kicker=_("%(survey)s · school report") % {"survey": inst.name},
             wave=inputs.wave,
@@ -152,8 +177,20 @@ class SchoolReports:
             responses=int(figures.n_responses or 0),
             previous_wave=figures.previous_wave,
             change_present=figures.change_present,
+            over_time=over_time,
+            staff=staff,
             **sections,
         )
+
+
+def _built(inputs: ReportInputs) -> dict[str, SchoolFigures]:
+    """Every school's figures, with its staff voice when the wave has a staff survey (as
+    :func:`~learnsurvey.analysis.figures.wave.build_wave_figures` builds them)."""
+    schools = build_school_figures(inputs)
+    if inputs.staff is None:
+        return schools
+    voices = build_staff_voices(inputs).schools
+    return {k: f.model_copy(update={"staff": voices.get(k)}) for k, f in schools.items()}
 
 
 def _standing(figures: SchoolFigures, lines: list[ScoreLine], _: Gettext) -> dict[str, Any]:

@@ -1,11 +1,15 @@
 """The trust report as one model: each section's tables, charts and words, made from the
-trust's :class:`~learnsurvey.analysis.figures.trust.TrustFigures`."""
+trust's :class:`~learnsurvey.analysis.figures.trust.TrustFigures` — and, when given, the
+figures over time (:class:`~learnsurvey.analysis.figures.over_time.OverTimeFigures`) and
+its schools' staff voices (:class:`~learnsurvey.analysis.figures.staff.StaffVoice`)."""
 
 from __future__ import annotations
 
 from collections.abc import Mapping
 from typing import Any
 
+from learnsurvey.analysis.figures.over_time import OverTimeFigures
+from learnsurvey.analysis.figures.staff import StaffVoice, StaffVoices, build_staff_voices
 from learnsurvey.analysis.figures.trust import TrustFigures
 from learnsurvey.analysis.figures.trust_build import TrustFiguresBuilder
 from learnsurvey.analysis.inputs import ReportInputs
@@ -17,9 +21,11 @@ from ..render import render_html
 from .benchmark import benchmark_table
 from .glance import ScoreRow, headline
 from .names import score_names
+from .over_time import TrustOverTimeSection, trust_over_time_section
 from .schools import heatmap, notion_tables, school_charts
 from .spread import spread_names, spread_table
 from .staff import StaffSection, staff_section
+from .staff_voice import StaffVoiceSection, staff_voice_section
 from .top_bottom import TopBottom, top_bottom, top_bottom_table
 
 __all__ = ["KICKER", "TrustReport", "TrustReports", "render_trust_report"]
@@ -55,6 +61,10 @@ class TrustReport(ReportHeader):
     top_bottom: list[TopBottom]
     top_bottom_table: Table
     staff: StaffSection | None
+    staff_voice: StaffVoiceSection | None = None
+    """Pupils, staff, teachers and leaders side by side (None: no staff voice figures;
+    then ``staff`` shows the staff against the pupils)."""
+    over_time: TrustOverTimeSection = TrustOverTimeSection(shown=False)
     n_schools_hidden: int
     """Schools with at least one figure hidden in the schools table."""
 
@@ -64,11 +74,21 @@ class TrustReports:
     ``figures``), then one :meth:`build` per trust."""
 
     def __init__(
-        self, inputs: ReportInputs, figures: Mapping[str, TrustFigures] | None = None
+        self,
+        inputs: ReportInputs,
+        figures: Mapping[str, TrustFigures] | None = None,
+        *,
+        over_time: OverTimeFigures | None = None,
+        staff_voices: Mapping[str, StaffVoice] | None = None,
     ) -> None:
         self.inputs = inputs
         self._given = dict(figures) if figures is not None else None
         self._builder = TrustFiguresBuilder(inputs) if figures is None else None
+        self.over_time = over_time
+        """The figures over time of a series of waves ending with this one (None: one
+        wave only, or not given)."""
+        self._voices = dict(staff_voices) if staff_voices is not None else None
+        self._voices_built: StaffVoices | None = None
 
     @property
     def trusts(self) -> list[str]:
@@ -78,21 +98,60 @@ class TrustReports:
         return sorted(self._given or {})
 
     def figures(self, trust: str) -> TrustFigures:
-        """The figures the report of ``trust`` presents."""
+        """The figures the report of ``trust`` presents (built from the inputs: with the
+        trust's staff voice when the wave has a staff survey)."""
         if self._builder is not None:
-            return self._builder.figures(trust)
+            built = self._builder.figures(trust)
+            voices = self._built_voices()
+            if voices is None:
+                return built
+            return built.model_copy(update={"staff_voice": voices.trusts.get(trust)})
         if self._given is None or trust not in self._given:
             raise ValueError(f"no trust {trust!r} with responses in wave {self.inputs.wave!r}")
         return self._given[trust]
 
+    def _built_voices(self) -> StaffVoices | None:
+        """The wave's staff voices, built once from the inputs when the wave has a staff
+        survey and no figures were given (the same builder as the wave's figures)."""
+        if self._voices_built is None and self.inputs.staff is not None:
+            self._voices_built = build_staff_voices(self.inputs)
+        return self._voices_built
+
+    def staff_voices(self) -> Mapping[str, StaffVoice]:
+        """Every school's staff voice by key: as given, or built from the inputs when the
+        wave has a staff survey (empty otherwise)."""
+        if self._voices is None:
+            built = self._built_voices() if self._builder is not None else None
+            self._voices = dict(built.schools) if built is not None else {}
+        return self._voices
+
     def build(self, trust: str) -> TrustReport:
         """The report of ``trust`` (a value of the context's ``trust`` column)."""
-        return trust_report(self.figures(trust), self.inputs)
+        figures = self.figures(trust)
+        voices = self.staff_voices() if _trust_voice(figures) is not None else {}
+        return trust_report(figures, self.inputs, over_time=self.over_time, staff_voices=voices)
 
 
-def trust_report(figures: TrustFigures, inputs: ReportInputs) -> TrustReport:
-    """The report of one trust from its figures (``inputs``: the instrument's names)."""
+def _trust_voice(figures: TrustFigures) -> StaffVoice | None:
+    """The trust's staff voice when its staff answered (otherwise the staff section says
+    why there is none, from ``figures.staff``)."""
+    voice = figures.staff_voice
+    return voice if voice is not None and voice.staff_answered else None
+
+
+def trust_report(
+    figures: TrustFigures,
+    inputs: ReportInputs,
+    *,
+    over_time: OverTimeFigures | None = None,
+    staff_voices: Mapping[str, StaffVoice] | None = None,
+) -> TrustReport:
+    """The report of one trust from its figures (``inputs``: the instrument's names);
+    ``over_time`` adds the section over the waves, ``staff_voices`` (by school key) the
+    staff view of its schools side by side."""
     inst = inputs.instrument
+    voice = _trust_voice(figures)
+    order = [r.urn for r in figures.schools]
     labels = score_names(inst)
     widest, narrowest = spread_names(figures, labels)
     items = top_bottom(figures, labels)
@@ -124,6 +183,12 @@ def trust_report(figures: TrustFigures, inputs: ReportInputs) -> TrustReport:
         top_bottom=items,
         top_bottom_table=top_bottom_table(items),
         staff=staff_section(figures.staff, inst, labels) if figures.staff else None,
+        staff_voice=(
+            staff_voice_section(voice, staff_voices or {}, order, inst, inputs.school_name)
+            if voice is not None
+            else None
+        ),
+        over_time=trust_over_time_section(over_time, figures.trust, inst, inputs.school_name),
         n_schools_hidden=figures.n_schools_hidden,
     )
 

@@ -19,6 +19,8 @@ class WaveOut(Schema):
     name: str
     instrument_id: str
     instrument_version: str
+    season: str
+    """autumn, spring or summer."""
     opens: date
     closes: date
     is_open: bool
@@ -27,12 +29,15 @@ class WaveOut(Schema):
 
 
 class SubmissionIn(Schema):
-    """One pupil's answers, as the pupils' own endpoint takes them."""
+    """One pupil's (or, for a staff survey, one member of staff's) answers, as the pupils'
+    own endpoint takes them."""
 
     key: uuid.UUID
     year_group: int | None = None
     key_stage: str = ""
     gender: str = ""
+    role: str = ""
+    """For a staff survey: a role id of its instrument (required); refused for pupils."""
     language: str = "en-GB"
     answers: dict[str, int | None]
 

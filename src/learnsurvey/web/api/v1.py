@@ -12,8 +12,20 @@ from ninja import Router, Status
 from ninja.errors import HttpError
 
 from learnsurvey.web.accounts import access
+from learnsurvey.web.dashboards.over_time_payloads import (
+    GlobalOverTimeDashboard,
+    SchoolOverTimeDashboard,
+    TrustOverTimeDashboard,
+)
 from learnsurvey.web.dashboards.payloads import GlobalTables, SchoolDashboard, TrustDashboard
-from learnsurvey.web.dashboards.results import global_payload, school_payload, trust_payload
+from learnsurvey.web.dashboards.results import (
+    global_over_time,
+    global_payload,
+    school_over_time,
+    school_payload,
+    trust_over_time,
+    trust_payload,
+)
 from learnsurvey.web.schools.models import School
 from learnsurvey.web.waves.actions import SubmissionError, do_submit_response
 from learnsurvey.web.waves.models import Participation, Response, Wave
@@ -56,6 +68,7 @@ def list_waves(request: HttpRequest) -> list[WaveOut]:
                 name=wave.name,
                 instrument_id=wave.instrument_id,
                 instrument_version=wave.instrument_version,
+                season=wave.season,
                 opens=wave.opens,
                 closes=wave.closes,
                 is_open=wave.is_open(),
@@ -92,6 +105,43 @@ def global_results(request: HttpRequest, wave_id: int) -> GlobalTables:
     return global_payload(wave)
 
 
+@router.get(
+    "/waves/{wave_id}/schools/{urn}/over-time", response={200: SchoolOverTimeDashboard, **ERRORS}
+)
+def school_over_time_results(
+    request: HttpRequest, wave_id: int, urn: str
+) -> SchoolOverTimeDashboard:
+    """A school's figures over the waves of the series ending at this wave: each score wave
+    by wave, the changes between waves (with the smallest detectable change) and the trends.
+    The school need not have taken part in this wave itself."""
+    wave = get_object_or_404(Wave, pk=wave_id)
+    school = access.school_for(request, urn)
+    return school_over_time(wave, school)
+
+
+@router.get(
+    "/waves/{wave_id}/trusts/{trust_id}/over-time", response={200: TrustOverTimeDashboard, **ERRORS}
+)
+def trust_over_time_results(
+    request: HttpRequest, wave_id: int, trust_id: int
+) -> TrustOverTimeDashboard:
+    """A trust's own figures over the series, each school's latest change and how many of
+    its schools changed clearly."""
+    wave = get_object_or_404(Wave, pk=wave_id)
+    trust = access.trust_for(request, trust_id)
+    return trust_over_time(wave, trust)
+
+
+@router.get("/waves/{wave_id}/global/over-time", response={200: GlobalOverTimeDashboard, **ERRORS})
+def global_over_time_results(request: HttpRequest, wave_id: int) -> GlobalOverTimeDashboard:
+    """Every school together over the series, and the key-stage decline in each wave (for
+    researchers and platform admins)."""
+    if not access.can_see_global(api_user(request)):
+        raise HttpError(403, "your role does not see the global figures")
+    wave = get_object_or_404(Wave, pk=wave_id)
+    return global_over_time(wave)
+
+
 @router.post(
     "/waves/{wave_id}/schools/{urn}/responses",
     response={201: SubmissionOut, 200: SubmissionOut, 400: ErrorOut, **ERRORS},
@@ -115,6 +165,7 @@ def submit_response(
             year_group=body.year_group,
             key_stage=body.key_stage,
             gender=body.gender,
+            role=body.role,
             language=body.language,
             source=Response.Source.API,
         )

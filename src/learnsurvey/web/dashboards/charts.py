@@ -10,7 +10,7 @@ from dataclasses import dataclass
 
 from learnsurvey.instruments import Instrument
 
-__all__ = ["CiBar", "Dot", "ci_bar", "dots", "position", "scale_ticks"]
+__all__ = ["CiBar", "Dot", "Dumbbell", "ci_bar", "dots", "dumbbell", "position", "scale_ticks"]
 
 
 @dataclass(frozen=True)
@@ -64,6 +64,26 @@ def ci_bar(
 def dots(means: list[float | None], instrument: Instrument) -> list[Dot]:
     """The shown groups' means on one dimension (a hidden group has no dot)."""
     return [Dot(position(m, instrument), k) for k, m in enumerate(means) if m is not None]
+
+
+@dataclass(frozen=True)
+class Dumbbell:
+    """One dimension of the dumbbell chart: a dot per group shown, joined by a bar from the
+    lowest to the highest."""
+
+    dots: list[Dot]
+    start: float
+    width: float
+
+
+def dumbbell(means: list[float | None], instrument: Instrument) -> Dumbbell:
+    """The groups' means on one dimension, in a fixed order (a hidden group has no dot; its
+    place in the key, and so its shape, stays)."""
+    shown = dots(means, instrument)
+    if not shown:
+        return Dumbbell([], 0.0, 0.0)
+    start = min(d.at for d in shown)
+    return Dumbbell(shown, start, round(max(d.at for d in shown) - start, 2))
 
 
 def scale_ticks(instrument: Instrument) -> list[tuple[int, float]]:

@@ -7,7 +7,7 @@ from these chunks.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Collection, Iterator
 
 import numpy as np
 from numpy.typing import NDArray
@@ -45,15 +45,26 @@ def _decode(answers: list[str], instrument: Instrument) -> NDArray[np.int8]:
 
 
 def response_chunks(
-    wave: Wave, *, chunk_rows: int = CHUNK_ROWS, progress: Progress | None = None
+    wave: Wave,
+    role: str | None = None,
+    roles: Collection[str] | None = None,
+    *,
+    chunk_rows: int = CHUNK_ROWS,
+    progress: Progress | None = None,
 ) -> Iterator[ResponseChunk]:
     """Every published response of ``wave`` as chunks of ``chunk_rows``, streamed from the
-    database (disclosure rule 9: pending responses count once a publication takes them)."""
+    database (disclosure rule 9: pending responses count once a publication takes them).
+
+    ``role`` (one staff role id) or ``roles`` (several) keeps only the responses of those
+    roles: a staff survey by role. Neither keeps every response. Raises ValueError when both
+    are given or a role is not one of the wave's instrument's ``demographics.roles``."""
     instrument = wave.instrument()
-    rows = (
-        Response.objects.filter(wave=wave, publication__isnull=False)  # rule 9 (H-privacy)
-        .values_list("school__urn", "key_stage", "gender", "answers")
-        .iterator(chunk_size=chunk_rows)
+    responses = Response.objects.filter(wave=wave, publication__isnull=False)  # rule 9
+    wanted = _wanted_roles(instrument, role, roles)
+    if wanted is not None:
+        responses = responses.filter(role__in=wanted)
+    rows = responses.values_list("school__urn", "key_stage", "gender", "answers").iterator(
+        chunk_size=chunk_rows
     )
     wave_label = Coded(np.zeros(0, dtype=np.int32), [str(wave.pk)])
     batch: list[tuple[str, str, str, str]] = []
@@ -70,6 +81,22 @@ def response_chunks(
         yield _chunk(batch, first, instrument, wave_label)
         if progress is not None:
             progress(len(batch))
+
+
+def _wanted_roles(
+    instrument: Instrument, role: str | None, roles: Collection[str] | None
+) -> list[str] | None:
+    """The role ids to keep (None: every response), checked against the instrument."""
+    if role is not None and roles is not None:
+        raise ValueError("give role or roles, not both")
+    if role is None and roles is None:
+        return None
+    wanted = [role] if role is not None else sorted(set(roles or ()))
+    known = set(instrument.demographics.role_ids)
+    unknown = sorted(set(wanted) - known)
+    if unknown:
+        raise ValueError(f"not roles of {instrument.id}: {', '.join(unknown)}")
+    return wanted
 
 
 def _chunk(

@@ -6,7 +6,9 @@ writes :class:`~learnsurvey.web.waves.models.WaveResult`, :class:`.models.School
 stays bounded at any number of responses), builds the wave's figures once
 (:class:`~learnsurvey.analysis.figures.wave.WaveFigures`, every table already cleared by
 :mod:`learnsurvey.stats.disclosure`) and stores each school's and each trust's part as JSON
-beside the wave's own tables.
+beside the wave's own tables. Then, in the same pass, the figures over time of the series
+of waves that ends at this one (:class:`.models.OverTimeResult`), from the same inputs and
+the earlier waves' published responses.
 
 The task (:mod:`.tasks`) and the readers (:mod:`.results`) both import this module and
 neither imports the other, so the import graph has no cycle.
@@ -19,20 +21,41 @@ from django.db import transaction
 from django.db.models import Max
 from django.utils import timezone
 
+from learnsurvey.analysis.figures.over_time import OverTimeFigures, build_over_time_figures
 from learnsurvey.analysis.figures.wave import WaveFigures
 from learnsurvey.analysis.labels import school_numbers
+from learnsurvey.reports import ReportInputs
 from learnsurvey.web.reports.prepared import prepared
+from learnsurvey.web.reports.sources import (
+    previous_wave,
+    series_publications,
+    timeline_from_database,
+)
 from learnsurvey.web.waves.models import Publication, Response, Wave, WaveResult
 from learnsurvey.web.waves.publication import do_publish_wave
 
 from .chunks import Progress
-from .models import SchoolResult, TrustResult
+from .models import OverTimePart, OverTimeResult, SchoolResult, TrustResult
+from .over_time_store import over_time_parts
 
-__all__ = ["FORMAT", "compute_wave_result", "is_stale", "school_pseudonyms", "stored_result"]
+__all__ = [
+    "FORMAT",
+    "compute_wave_result",
+    "is_stale",
+    "over_time_parts",
+    "school_pseudonyms",
+    "stored_result",
+]
 
-FORMAT = 2
+FORMAT = 3
 """The version of what is stored: a result stored in another format is computed again
-(version 2: the schools' and trusts' figures are the contract's)."""
+(version 2: the schools' and trusts' figures are the contract's; version 3: with the
+figures over time and the staff's voice)."""
+
+OverTime = tuple[OverTimeFigures, dict[str, int]]
+"""A series' figures over time and the newest publication of each of its waves when they
+were read (by wave id, as text; stored in the wave's result as ``series`` even when there is
+no series yet): the figures are stale once one has moved on."""
 
 
 def compute_wave_result(wave: Wave, *, progress: Progress | None = None) -> WaveResult:
@@ -60,7 +83,35 @@ def compute_wave_result(wave: Wave, *, progress: Progress | None = None) -> Wave
         "global": figures.global_.tables,
         "global_message": figures.global_.failure,
     }
-    return _do_store(wave, payload, figures, bound, threshold)
+    over_time = None
+    if wave.pupil_wave_id is None and not wave.is_staff:  # a staff survey has no series
+        # Read before the series is: a publication made while it is read leaves this
+        # behind, so the next staleness check computes again.
+        series = series_publications(wave)
+        payload["series"] = series
+        over_time = _over_time(wave, ready.inputs, series)
+        # The reports of this process present the same figures over time as the pages.
+        ready.keep_over_time(over_time[0] if over_time is not None else None)
+    return _do_store(wave, payload, figures, bound, threshold, over_time)
+
+
+def _over_time(wave: Wave, inputs: ReportInputs, series: dict[str, int]) -> OverTime | None:
+    """The figures over time of the series ending at ``wave`` (None for a series of one
+    wave: nothing to compare yet). ``series`` is :func:`series_publications` of the wave;
+    the wave's own statistics and its previous wave's are those of ``inputs``, read once."""
+    if len(series) < 2:
+        return None
+    known = {wave.pk: inputs.current}
+    previous = previous_wave(wave)
+    if previous is not None and inputs.previous is not None:
+        known[previous.pk] = inputs.previous
+    try:
+        timeline = timeline_from_database(wave, threshold=inputs.threshold, known=known)
+    except ValueError:  # nothing published yet
+        return None
+    if len(timeline.waves) < 2:
+        return None
+    return build_over_time_figures(timeline), series
 
 
 def school_pseudonyms(wave: Wave, urns: list[str]) -> dict[str, int]:
@@ -72,7 +123,12 @@ def school_pseudonyms(wave: Wave, urns: list[str]) -> dict[str, int]:
 
 @transaction.atomic
 def _do_store(
-    wave: Wave, payload: dict[str, object], figures: WaveFigures, bound: int, threshold: int
+    wave: Wave,
+    payload: dict[str, object],
+    figures: WaveFigures,
+    bound: int,
+    threshold: int,
+    over_time: OverTime | None,
 ) -> WaveResult:
     result, _ = WaveResult.objects.update_or_create(
         wave=wave,
@@ -100,12 +156,34 @@ def _do_store(
         ],
         batch_size=100,
     )
+    _store_over_time(wave, over_time)
     return result
+
+
+def _store_over_time(wave: Wave, over_time: OverTime | None) -> None:
+    """Store the series' figures: the schools' and trusts' parts apart from the rest, so a
+    page reads only its own (:func:`over_time_parts` puts them back together)."""
+    OverTimeResult.objects.filter(wave=wave).delete()
+    if over_time is None:
+        return
+    payload = over_time[0].model_dump(mode="json")
+    schools, trusts = payload.pop("schools"), payload.pop("trusts")
+    stored = OverTimeResult.objects.create(wave=wave, computed=timezone.now(), payload=payload)
+    parts = [
+        OverTimePart(result=stored, kind=OverTimePart.Kind.SCHOOL, key=urn, payload=part)
+        for urn, part in schools.items()
+    ]
+    parts += [
+        OverTimePart(result=stored, kind=OverTimePart.Kind.TRUST, key=name, payload=part)
+        for name, part in trusts.items()
+    ]
+    OverTimePart.objects.bulk_create(parts, batch_size=500)
 
 
 def stored_result(wave: Wave) -> WaveResult | None:
     """The wave's stored result, without its payload, if it is in this version's format."""
-    return WaveResult.objects.filter(wave=wave, payload__format=FORMAT).defer("payload").first()
+    found = WaveResult.objects.filter(wave=wave, payload__format=FORMAT)
+    return found.select_related("wave").defer("payload").first()
 
 
 def is_stale(result: WaveResult) -> bool:
@@ -119,12 +197,20 @@ def is_stale(result: WaveResult) -> bool:
         return True
     newest = _newest_response(result.wave_id)
     if newest > result.max_response_id:
-        do_publish_wave(Wave.objects.get(pk=result.wave_id))
+        do_publish_wave(result.wave)
         # Examined: the next check offers only responses newer than these.
         WaveResult.objects.filter(pk=result.pk).update(max_response_id=newest)
         result.max_response_id = newest
-    stored = WaveResult.objects.filter(pk=result.pk).values_list("payload__publication", flat=True)
-    return last_publication(result.wave_id) != (stored.first() or 0)
+    stored = WaveResult.objects.filter(pk=result.pk).values_list(
+        "payload__publication", "payload__series"
+    )
+    publication, series = stored.first() or (0, None)
+    # One grouped look-up gives the wave's own newest publication and, for the figures over
+    # time, those of the earlier waves of its series (late responses to an earlier wave).
+    now = series_publications(result.wave)
+    if now.get(str(result.wave_id), 0) != (publication or 0):
+        return True
+    return series is not None and series != now
 
 
 def last_publication(wave_id: int) -> int:

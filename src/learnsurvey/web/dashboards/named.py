@@ -15,6 +15,7 @@ from django.utils.translation import gettext as _
 
 from learnsurvey.analysis.dashboard import NOT_COMPUTABLE, TOO_FEW
 from learnsurvey.analysis.figures import school as contract
+from learnsurvey.analysis.figures import staff as staff_contract
 from learnsurvey.analysis.figures import trust as trust_contract
 from learnsurvey.analysis.labels import group_label, school_label
 from learnsurvey.instruments import Instrument
@@ -29,23 +30,27 @@ from .payloads import (
     GlobalTable,
     GlobalTables,
     GroupFigure,
+    GroupView,
     HeatCell,
     HeatRow,
     ItemFigure,
+    PerceptionGap,
     SchoolDashboard,
     ScoreCell,
     ScoreFigure,
     SpreadFigure,
+    StaffVoice,
     TopBottom,
     TrustDashboard,
     TrustScore,
+    ViewsOfDimension,
 )
 
 if TYPE_CHECKING:
     from learnsurvey.web.schools.models import School, Trust
     from learnsurvey.web.waves.models import Wave, WaveResult
 
-__all__ = ["Names", "build_global", "build_school", "build_trust"]
+__all__ = ["Names", "build_global", "build_school", "build_staff_voice", "build_trust"]
 
 
 class Names:
@@ -80,6 +85,33 @@ class Names:
 
     def group(self, value: str) -> str:
         return group_label(value, _)
+
+    def dimension_or_id(self, dimension_id: str) -> str:
+        """A dimension's name, or its id when the installed instrument no longer has it (a
+        dimension an earlier version of the instrument had)."""
+        try:
+            return self.dimension(dimension_id)
+        except KeyError:
+            return dimension_id.replace("_", " ")
+
+    def score_or_id(self, kind: str, score_id: str) -> str:
+        if kind == "dimension":
+            return self.dimension_or_id(score_id)
+        try:
+            return self.score(kind, score_id)
+        except StopIteration:
+            return score_id.replace("_", " ")
+
+    @staticmethod
+    def staff_group(group: str) -> str:
+        """The name of a group of the staff's voice (the contract's groups)."""
+        names = {
+            "pupils": _("Pupils"),
+            "staff": _("All staff"),
+            "teachers": _("Teachers"),
+            "leaders": _("Leaders"),
+        }
+        return names.get(group, group)
 
     def item(self, item_id: str, phase: str) -> str:
         text = next(i.text for i in self.instrument.items if i.id == item_id)
@@ -147,7 +179,37 @@ def _named_school(figures: contract.SchoolFigures, names: Names, phase: str) -> 
         "change_present": figures.change_present,
         "change": [change(f) for f in figures.change],
         "headline": figures.headline,
+        "staff": build_staff_voice(figures.staff, names),
     }
+
+
+def build_staff_voice(voice: staff_contract.StaffVoice | None, names: Names) -> StaffVoice | None:
+    """A school's or trust's staff voice with the names of its dimensions and groups."""
+    if voice is None:
+        return None
+
+    def gap(g: staff_contract.PerceptionGap) -> PerceptionGap:
+        return PerceptionGap(
+            **g.model_dump(),
+            name=names.dimension_or_id(g.dimension),
+            label_a=names.staff_group(g.group_a),
+            label_b=names.staff_group(g.group_b),
+        )
+
+    def views(d: staff_contract.ViewsOfDimension) -> ViewsOfDimension:
+        return ViewsOfDimension(
+            dimension=d.dimension,
+            name=names.dimension_or_id(d.dimension),
+            groups=[
+                GroupView(**v.model_dump(), label=names.staff_group(v.group)) for v in d.groups
+            ],
+            gaps=[gap(g) for g in d.gaps],
+        )
+
+    return StaffVoice(
+        **voice.model_dump(exclude={"dimensions"}),
+        dimensions=[views(d) for d in voice.dimensions],
+    )
 
 
 def build_school(
@@ -235,6 +297,7 @@ def build_trust(
             for t in figures.top_bottom
         ],
         staff=figures.staff,
+        staff_voice=build_staff_voice(figures.staff_voice, names),
     )
 
 

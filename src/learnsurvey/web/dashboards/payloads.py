@@ -20,6 +20,7 @@ from typing import Any
 from pydantic import BaseModel, ConfigDict
 
 from learnsurvey.analysis.figures import school as contract
+from learnsurvey.analysis.figures import staff as staff_contract
 from learnsurvey.analysis.figures import trust as trust_contract
 
 Row = dict[str, Any]
@@ -127,6 +128,33 @@ class ChangeFigure(contract.ChangeFigure):
     name: str
 
 
+class GroupView(staff_contract.GroupView):
+    """One group's view of a dimension (pupils, all staff, teachers or leaders)."""
+
+    label: str
+
+
+class PerceptionGap(staff_contract.PerceptionGap):
+    """How group B sees a dimension against group A (B − A), with its standing among the
+    other schools' gaps."""
+
+    name: str
+    label_a: str
+    label_b: str
+
+
+class ViewsOfDimension(staff_contract.ViewsOfDimension):
+    name: str
+    groups: list[GroupView]  # type: ignore[assignment]
+    gaps: list[PerceptionGap]  # type: ignore[assignment]
+
+
+class StaffVoice(staff_contract.StaffVoice):
+    """The staff survey beside the pupils' for one school or one trust as a whole."""
+
+    dimensions: list[ViewsOfDimension] = []  # type: ignore[assignment]
+
+
 class SchoolDashboard(Payload):
     wave_id: int
     wave_name: str
@@ -153,6 +181,8 @@ class SchoolDashboard(Payload):
     change_present: bool = False
     change: list[ChangeFigure] = []
     headline: contract.Headline | None = None
+    staff: StaffVoice | None = None
+    """The staff's voice beside the pupils' (None: no staff survey in the wave)."""
 
 
 class DimensionInfo(Payload):
@@ -236,6 +266,8 @@ class TrustDashboard(Payload):
     against_rest: list[TrustScore] = []
     top_bottom: list[TopBottom] = []
     staff: trust_contract.TrustStaff | None = None
+    staff_voice: StaffVoice | None = None
+    """The trust's staff as a whole beside its pupils (None: no staff survey)."""
 
 
 class GlobalTable(Payload):

@@ -17,6 +17,13 @@ from .chunks import CHUNK_ROWS, response_chunks
 from .compute import compute_wave_result, is_stale, school_pseudonyms, stored_result
 from .models import SchoolResult, TrustResult
 from .named import build_global, build_school, build_trust
+from .over_time_named import build_global_over_time, build_school_over_time, build_trust_over_time
+from .over_time_payloads import (
+    GlobalOverTimeDashboard,
+    SchoolOverTimeDashboard,
+    TrustOverTimeDashboard,
+)
+from .over_time_store import over_time_parts
 from .payloads import GlobalTables, SchoolDashboard, TrustDashboard
 from .tasks import recompute_wave_result
 
@@ -24,13 +31,16 @@ __all__ = [
     "CHUNK_ROWS",
     "compute_wave_result",
     "current_result",
+    "global_over_time",
     "global_payload",
     "is_stale",
     "response_chunks",
     "school_figures",
+    "school_over_time",
     "school_payload",
     "school_payloads",
     "school_pseudonyms",
+    "trust_over_time",
     "trust_payload",
 ]
 
@@ -85,3 +95,25 @@ def global_payload(wave: Wave) -> GlobalTables:
     opted = set(School.objects.filter(research_opt_in=True).values_list("urn", flat=True))
     names = dict(School.objects.filter(urn__in=opted).values_list("urn", "name"))
     return build_global(wave, result, names)
+
+
+def school_over_time(wave: Wave, school: School) -> SchoolOverTimeDashboard:
+    """The school's figures over the series of waves ending at ``wave`` (stored with the
+    wave's result, so read, never computed, here)."""
+    current_result(wave)
+    stored = over_time_parts(wave, schools=[school.urn], trusts=[])
+    return build_school_over_time(wave, school, stored)
+
+
+def trust_over_time(wave: Wave, trust: Trust) -> TrustOverTimeDashboard:
+    """The trust's figures over the series ending at ``wave``, its schools side by side."""
+    current_result(wave)
+    stored = over_time_parts(wave, schools=[], trusts=[trust.name])
+    names = dict(trust.schools.values_list("urn", "name"))
+    return build_trust_over_time(wave, trust, stored, names)
+
+
+def global_over_time(wave: Wave) -> GlobalOverTimeDashboard:
+    """Every school together over the series ending at ``wave``."""
+    current_result(wave)
+    return build_global_over_time(wave, over_time_parts(wave, schools=[], trusts=[]))

@@ -34,6 +34,7 @@ from learnsurvey.web.waves.models import Participation, Wave
 from .charts import ci_bar, dots, scale_ticks
 from .payloads import GroupFigure, SchoolDashboard, ScoreFigure
 from .results import global_payload, school_payload, school_payloads, trust_payload
+from .voice import schools_side_by_side, voice_context
 
 PAGE_ROWS = 200
 
@@ -204,6 +205,7 @@ def school(request: HttpRequest, wave_id: int, urn: str) -> HttpResponse:
         "guidance": guidance.dimensions if guidance is not None else {},
         "trust": _trust_crumb(request, found),
         "can_manage": can_manage_school(current_user(request), found),
+        "v": voice_context(dashboard.staff, instrument),
     }
     return render(request, "dashboards/school.html", context)
 
@@ -214,7 +216,17 @@ def trust(request: HttpRequest, wave_id: int, trust_id: int) -> HttpResponse:
     found = trust_for(request, trust_id)
     wave = get_object_or_404(Wave, pk=wave_id)
     dashboard = trust_payload(wave, found)
-    return render(request, "dashboards/trust.html", {"wave": wave, "trust": found, "d": dashboard})
+    instrument = wave.instrument()
+    context: dict[str, Any] = {"wave": wave, "trust": found, "d": dashboard}
+    if dashboard.staff_voice is not None:
+        # A trust leader sees each of the trust's schools' staff results beside the trust's.
+        schools = school_payloads(wave, list(found.schools.all()))
+        context |= {
+            "v": voice_context(dashboard.staff_voice, instrument),
+            "staff_schools": schools_side_by_side(schools, instrument),
+            "ticks": scale_ticks(instrument),
+        }
+    return render(request, "dashboards/trust.html", context)
 
 
 @login_required

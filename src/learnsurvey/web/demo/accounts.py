@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+from collections.abc import Collection
 from dataclasses import dataclass
+from typing import Any
 
+from django.contrib.auth.hashers import make_password
 from django.db.models import Count
 
 from learnsurvey.web.accounts.models import Role, User
@@ -29,24 +32,52 @@ class DemoAccounts:
     """A school of ``trust`` (the one with most responses), led by the school leader."""
 
 
-def create_demo_accounts(password: str = DEMO_PASSWORD) -> DemoAccounts:
-    """Create admin, trust leader, school leader, teacher and researcher accounts."""
-    trust = Trust.objects.annotate(n=Count("schools")).order_by("-n", "name").first()
+def _trust_and_school(
+    prefer: Collection[str], among: Collection[str] | None
+) -> tuple[Trust, School]:
+    """The trust with most schools and its school with most responses, of the schools in
+    ``among`` (URNs; every school if None); of those in ``prefer`` if any is in a trust."""
+    schools = School.objects.filter(trust__isnull=False)
+    if among is not None:
+        schools = schools.filter(urn__in=list(among))
+    preferred = schools.filter(urn__in=list(prefer))
+    choice = preferred if preferred.exists() else schools
+    trusts = Trust.objects.filter(pk__in=choice.values("trust"))
+    trust = trusts.annotate(n=Count("schools")).order_by("-n", "name").first()
     if trust is None:
         raise ValueError("load the demo wave before creating its accounts")
-    school = (
-        School.objects.filter(trust=trust)
-        .annotate(n=Count("responses"))
-        .order_by("-n", "name")
-        .first()
-    )
+    candidates = schools.filter(trust=trust)
+    if preferred.filter(trust=trust).exists():
+        candidates = preferred.filter(trust=trust)
+    school = candidates.annotate(n=Count("responses")).order_by("-n", "name").first()
     if school is None:
         raise ValueError(f"{trust.name} has no schools")
+    return trust, school
 
-    def make(username: str, role: str, scope: str, **fields: object) -> DemoAccount:
+
+def create_demo_accounts(
+    password: str = DEMO_PASSWORD,
+    *,
+    prefer: Collection[str] = (),
+    among: Collection[str] | None = None,
+) -> DemoAccounts:
+    """Create admin, trust leader, school leader, teacher and researcher accounts.
+
+    The school leader's and teacher's school is in a trust and in ``among`` (URNs: the demo
+    passes the latest wave's schools), one of ``prefer`` if it can be (the demo passes the
+    schools with a planted improvement that took part in every wave); the trust leader's
+    trust is that school's."""
+    trust, school = _trust_and_school(prefer, among)
+    # Hashed once for all five (they share the password): each hash takes the slow hasher's
+    # full work, which was seconds of the demo's start-up.
+    hashed = make_password(password)
+
+    def make(username: str, role: str, scope: str, **fields: Any) -> DemoAccount:
         user = User.objects.create_user(
-            username, f"{username}@example.org", password, role=role, **fields
+            username, f"{username}@example.org", None, role=role, **fields
         )
+        user.password = hashed
+        user.save(update_fields=["password"])
         return DemoAccount(user, password, scope)
 
     accounts = [

@@ -18,15 +18,18 @@ from learnsurvey.web.dashboards.payloads import (
     EffectFigure,
     GlobalTables,
     GroupFigure,
+    GroupView,
     HeatCell,
     ItemFigure,
+    PerceptionGap,
     SchoolDashboard,
     ScoreFigure,
     SpreadFigure,
+    StaffVoice,
     TrustDashboard,
 )
 
-__all__ = ["ALL", "global_tables", "school_tables", "trust_tables"]
+__all__ = ["ALL", "global_tables", "school_tables", "staff_tables", "trust_tables"]
 
 ALL = "all"
 """The name that asks for every table, one sheet each (XLSX only)."""
@@ -60,11 +63,49 @@ def school_tables(d: SchoolDashboard, band_ids: list[str]) -> dict[str, pa.Table
         "gender_effects": _table(d.gender_effects, EffectFigure),
         "highest_items": _table(d.highest_items, ItemFigure),
         "lowest_items": _table(d.lowest_items, ItemFigure),
+        # Only with a staff survey: a wave without one has no staff tables at all.
+        **(staff_tables(d.staff) if d.staff is not None else {}),
     }
 
 
-def trust_tables(d: TrustDashboard) -> dict[str, pa.Table]:
-    """The trust's schools × dimensions (shrunken means) and the spread of its schools."""
+STAFF_COLUMNS = ["dimension", "name", *_columns(GroupView)]
+"""A group's view of a dimension: the dimension, then the group's figures."""
+
+
+def staff_tables(
+    voice: StaffVoice | None, schools: list[tuple[str, str, StaffVoice | None]] | None = None
+) -> dict[str, pa.Table]:
+    """The staff's voice: each group's view of each dimension (``staff``) and the gaps
+    between them (``staff_gaps``); with ``schools`` (URN, name, voice), each school's gaps
+    as well (``school_staff_gaps``)."""
+    views = [
+        {"dimension": d.dimension, "name": d.name, **v.model_dump()}
+        for d in (voice.dimensions if voice is not None else [])
+        for v in d.groups
+    ]
+    gaps = [g for d in (voice.dimensions if voice is not None else []) for g in d.gaps]
+    tables = {
+        "staff": table_of_records(views, STAFF_COLUMNS),
+        "staff_gaps": _table(gaps, PerceptionGap),
+    }
+    if schools is not None:
+        rows = [
+            {"urn": urn, "school_name": name, **g.model_dump()}
+            for urn, name, v in schools
+            if v is not None
+            for d in v.dimensions
+            for g in d.gaps
+        ]
+        columns = ["urn", "school_name", *_columns(PerceptionGap)]
+        tables["school_staff_gaps"] = table_of_records(rows, columns)
+    return tables
+
+
+def trust_tables(
+    d: TrustDashboard, schools: list[SchoolDashboard] | None = None
+) -> dict[str, pa.Table]:
+    """The trust's schools × dimensions (shrunken means), the spread of its schools, and the
+    staff's voice of the trust as a whole and of each of ``schools``."""
     cell_columns = _columns(HeatCell, drop=("band_index",))
     columns = ["urn", "school_name", "n_responses", *cell_columns]
     rows = [
@@ -80,6 +121,11 @@ def trust_tables(d: TrustDashboard) -> dict[str, pa.Table]:
     return {
         "schools": table_of_records(rows, columns),
         "spread": _table(d.spread, SpreadFigure),
+        **(
+            staff_tables(d.staff_voice, [(s.urn, s.school_name, s.staff) for s in schools or []])
+            if d.staff_voice is not None
+            else {}
+        ),
     }
 
 

@@ -28,9 +28,22 @@ from django.utils.translation import gettext as _
 
 from learnsurvey.io.export import XLSX_MAX_ROWS, Sheet, csv_chunks, write_parquet, write_xlsx
 from learnsurvey.web.accounts.access import require_global, school_for, trust_for
-from learnsurvey.web.dashboards.results import global_payload, school_payload, trust_payload
+from learnsurvey.web.dashboards.results import (
+    global_over_time,
+    global_payload,
+    school_over_time,
+    school_payload,
+    school_payloads,
+    trust_over_time,
+    trust_payload,
+)
 from learnsurvey.web.waves.models import Wave
 
+from .over_time_tables import (
+    global_over_time_tables,
+    school_over_time_tables,
+    trust_over_time_tables,
+)
 from .streams import FORMATS, plan_responses, response_batches
 from .tables import ALL, global_tables, school_tables, trust_tables
 
@@ -113,8 +126,44 @@ def trust_table(
     """The trust's schools side by side and their spread (the trust's leaders)."""
     found = trust_for(request, trust_id)
     wave = get_object_or_404(Wave, pk=wave_id)
-    tables = trust_tables(trust_payload(wave, found))
+    dashboard = trust_payload(wave, found)
+    # The schools' own staff voices sit beside the trust's (a trust leader sees them all).
+    schools = school_payloads(wave, list(found.schools.all())) if dashboard.staff_voice else []
+    tables = trust_tables(dashboard, schools)
     return _tables_response(tables, table, fmt, f"wave-{wave.pk}-trust-{found.pk}")
+
+
+@login_required
+def school_over_time_table(
+    request: HttpRequest, wave_id: int, urn: str, table: str, fmt: str
+) -> HttpResponseBase:
+    """A school's figures over the series ending at the wave (those who may see the school)."""
+    found = school_for(request, urn)
+    wave = get_object_or_404(Wave, pk=wave_id)
+    tables = school_over_time_tables(school_over_time(wave, found))
+    return _tables_response(tables, table, fmt, f"wave-{wave.pk}-school-{found.urn}-over-time")
+
+
+@login_required
+def trust_over_time_table(
+    request: HttpRequest, wave_id: int, trust_id: int, table: str, fmt: str
+) -> HttpResponseBase:
+    """A trust's figures over the series and each school's latest change (its leaders)."""
+    found = trust_for(request, trust_id)
+    wave = get_object_or_404(Wave, pk=wave_id)
+    tables = trust_over_time_tables(trust_over_time(wave, found))
+    return _tables_response(tables, table, fmt, f"wave-{wave.pk}-trust-{found.pk}-over-time")
+
+
+@login_required
+def global_over_time_table(
+    request: HttpRequest, wave_id: int, table: str, fmt: str
+) -> HttpResponseBase:
+    """Every school together over the series (researchers and platform admins)."""
+    require_global(request)
+    wave = get_object_or_404(Wave, pk=wave_id)
+    tables = global_over_time_tables(global_over_time(wave))
+    return _tables_response(tables, table, fmt, f"wave-{wave.pk}-global-over-time")
 
 
 @login_required

@@ -1,15 +1,22 @@
 """Access codes for school leaders: list, create, switch off, and a printable sheet.
 
+Pupils' codes and staff codes (the codes of a staff survey, ``Wave.pupil_wave`` set) are
+listed in separate sections and printed on the same kind of sheet; both expire with their
+wave and share the journey's rate limits.
+
 Leaders of the school (and its trust's leaders, and platform admins) only: teachers,
 researchers and other schools get 404 from ``access.school_for(..., manage=True)``.
 """
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 import segno
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.db.models import Q
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
@@ -21,13 +28,31 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from learnsurvey.web.accounts.access import school_for
 from learnsurvey.web.schools.models import School
 from learnsurvey.web.waves.actions import do_create_access_codes, do_deactivate_access_code
-from learnsurvey.web.waves.models import AccessCode, Wave
+from learnsurvey.web.waves.models import STAFF_INSTRUMENT_ID, AccessCode, Wave
 
-from .forms import AccessCodeForm
+from .forms import AccessCodeForm, StaffAccessCodeForm
 
 
 def _waves(school: School) -> list[Wave]:
-    return list(Wave.objects.filter(participations__school=school).order_by("-opens"))
+    """The waves the school takes part in, and the staff surveys accompanying them."""
+    return list(
+        Wave.objects.filter(
+            Q(participations__school=school)
+            | Q(instrument_id=STAFF_INSTRUMENT_ID, pupil_wave__participations__school=school)
+        )
+        .distinct()
+        .order_by("-opens", "name")
+    )
+
+
+@dataclass(frozen=True)
+class CodeSection:
+    """The pupils' or the staff's codes: the waves with their codes, and a form for more."""
+
+    staff: bool
+    by_wave: list[tuple[Wave, list[AccessCode]]]
+    form: AccessCodeForm | StaffAccessCodeForm
+    can_create: bool
 
 
 def pupil_link(code: AccessCode) -> str:
@@ -45,12 +70,21 @@ def qr_svg(link: str) -> SafeString:
 @login_required
 @require_http_methods(["GET", "POST"])
 def code_list(request: HttpRequest, urn: str) -> HttpResponse:
-    """The school's codes, by wave, and a form to create more for a wave it takes part in."""
+    """The school's pupil codes and staff codes, by wave, in two sections, each with a form
+    to create more for a wave it takes part in (the staff form posts with prefix ``staff``)."""
     school = school_for(request, urn, manage=True)
     waves = _waves(school)
     # Codes can be prepared before a wave opens; they work only while it is open.
     open_waves = [w for w in waves if w.closes >= timezone.localdate()]
-    form = AccessCodeForm(request.POST or None, waves=open_waves)
+    posted_staff = request.method == "POST" and any(k.startswith("staff-") for k in request.POST)
+    pupil_form = AccessCodeForm(
+        request.POST if request.method == "POST" and not posted_staff else None,
+        waves=[w for w in open_waves if not w.is_staff],
+    )
+    staff_form = StaffAccessCodeForm(
+        request.POST if posted_staff else None, waves=[w for w in open_waves if w.is_staff]
+    )
+    form = staff_form if posted_staff else pupil_form
     if request.method == "POST" and form.is_valid():
         created = do_create_access_codes(form.cleaned_data["wave"], school, form.specs())
         messages.success(
@@ -59,12 +93,24 @@ def code_list(request: HttpRequest, urn: str) -> HttpResponse:
             % {"n": len(created)},
         )
         return redirect("pupil:codes", urn=school.urn)
-    codes = AccessCode.objects.filter(school=school).select_related("wave")
-    by_wave = [(wave, [c for c in codes if c.wave_id == wave.pk]) for wave in waves]
+    codes = list(AccessCode.objects.filter(school=school).select_related("wave"))
+    sections = [
+        CodeSection(
+            staff=staff,
+            by_wave=[
+                (wave, [c for c in codes if c.wave_id == wave.pk])
+                for wave in waves
+                if wave.is_staff == staff
+            ],
+            form=staff_form if staff else pupil_form,
+            can_create=any(w.is_staff == staff for w in open_waves),
+        )
+        for staff in (False, True)
+    ]
     return render(
         request,
         "pupil/codes/list.html",
-        {"school": school, "by_wave": by_wave, "form": form, "can_create": bool(open_waves)},
+        {"school": school, "sections": sections},
         status=400 if form.errors else 200,
     )
 
@@ -76,7 +122,13 @@ def deactivate_code(request: HttpRequest, urn: str, pk: int) -> HttpResponse:
     code = get_object_or_404(AccessCode, pk=pk, school=school)
     do_deactivate_access_code(code)
     messages.success(
-        request, _("Code %(code)s is switched off. Pupils can no longer use it.") % {"code": code}
+        request,
+        (
+            _("Code %(code)s is switched off. Staff can no longer use it.")
+            if code.wave.is_staff
+            else _("Code %(code)s is switched off. Pupils can no longer use it.")
+        )
+        % {"code": code},
     )
     return redirect("pupil:codes", urn=school.urn)
 
@@ -100,8 +152,11 @@ def code_sheet(request: HttpRequest, urn: str) -> HttpResponse:
     cards = [(code, pupil_link(code), qr_svg(pupil_link(code))) for code in codes]
     if (wave_id or one) and not cards:
         raise Http404
-    return render(
-        request,
-        "pupil/codes/sheet.html",
-        {"school": school, "cards": cards, "start_url": settings.SITE_ROOT.rstrip("/") + "/"},
-    )
+    context = {
+        "school": school,
+        "cards": cards,
+        "start_url": settings.SITE_ROOT.rstrip("/") + "/",
+        "any_pupil": any(not code.wave.is_staff for code, _l, _q in cards),
+        "any_staff": any(code.wave.is_staff for code, _l, _q in cards),
+    }
+    return render(request, "pupil/codes/sheet.html", context)

@@ -57,3 +57,30 @@ class AccessCodeForm(forms.Form):
         if per_year:
             return [(_year_label(y), y) for y in per_year]
         return [(self.cleaned_data["label"], self.cleaned_data["year_group"])]
+
+
+class StaffAccessCodeForm(forms.Form):
+    """A staff code for a staff survey (no year group: staff are not asked for one).
+
+    Used with the prefix ``staff`` beside the pupils' form on the same page."""
+
+    wave = forms.ModelChoiceField(queryset=Wave.objects.none(), label=_("Staff survey"))
+    label = forms.CharField(
+        label=_("Label"),
+        max_length=100,
+        required=False,
+        help_text=_("For example “Teaching staff” or “Support staff”. Leave empty for all staff."),
+    )
+
+    def __init__(self, *args: Any, waves: list[Wave], **kwargs: Any) -> None:
+        kwargs.setdefault("prefix", "staff")
+        super().__init__(*args, **kwargs)
+        wave_field = self.fields["wave"]
+        assert isinstance(wave_field, forms.ModelChoiceField)
+        wave_field.queryset = Wave.objects.filter(pk__in=[w.pk for w in waves])
+        if waves:
+            wave_field.initial = waves[0].pk
+
+    def specs(self) -> list[tuple[str, int | None]]:
+        """What to create: one ``(label, no year group)`` pair."""
+        return [(self.cleaned_data["label"], None)]

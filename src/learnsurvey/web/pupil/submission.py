@@ -1,4 +1,5 @@
-"""Turning a pupil's submission (JSON or a plain form) into a stored response."""
+"""Turning a pupil's or staff member's submission (JSON or a plain form) into a stored
+response."""
 
 from __future__ import annotations
 
@@ -19,6 +20,7 @@ class Payload:
     gender: str
     language: str
     answers: dict[str, int | None]
+    role: str = ""
 
 
 def parse_json(data: Any) -> Payload:
@@ -35,10 +37,13 @@ def parse_json(data: Any) -> Payload:
     language = data.get("language") or "en"
     if not isinstance(gender, str) or not isinstance(language, str):
         raise SubmissionError("gender and language must be strings")
+    role = data.get("role") or ""
+    if not isinstance(role, str):
+        raise SubmissionError("role must be a string")
     answers = data.get("answers")
     if not isinstance(answers, dict):
         raise SubmissionError("answers must be an object of item ids and values")
-    return Payload(key, year_group, gender, language, answers)
+    return Payload(key, year_group, gender, language, answers, role)
 
 
 def parse_form(post: Mapping[str, str], item_ids: list[str]) -> Payload:
@@ -61,11 +66,13 @@ def parse_form(post: Mapping[str, str], item_ids: list[str]) -> Payload:
         gender=post.get("gender", ""),
         language=post.get("lang", "en"),
         answers=answers,
+        role=post.get("role", ""),
     )
 
 
 def store(info: CodeInfo, payload: Payload) -> Submitted:
-    """Store the pupil's answers for the code's wave and school (committed on return)."""
+    """Store the answers for the code's wave and school (committed on return); a staff
+    survey's role is checked against its instrument by ``do_submit_response``."""
     wave = info.wave()
     instrument = wave.instrument()
     language = stored_language(instrument, payload.language)
@@ -84,5 +91,6 @@ def store(info: CodeInfo, payload: Payload) -> Submitted:
         answers=payload.answers,
         year_group=year_group,
         gender=payload.gender,
+        role=payload.role,
         language=language,
     )

@@ -97,6 +97,22 @@ def gender_label(gender: str) -> str:
     return labels.get(gender, gender.replace("_", " "))
 
 
+def role_choices(instrument: Instrument, lang: Language) -> list[tuple[str, str]]:
+    """A staff survey's roles ``(id, label)`` in the instrument's order and the chosen
+    language (the instrument's own label where its translation has none)."""
+    tr = instrument.translations.get(lang.code)
+    translated = tr.roles if tr else {}
+    return [
+        (role.id, translated.get(role.id) or role.name) for role in instrument.demographics.roles
+    ]
+
+
+def staff_wording_primary(phase: str) -> bool:
+    """Staff of a primary school read the items' primary wording ("children"); others the
+    secondary ("students")."""
+    return phase == School.Phase.PRIMARY
+
+
 def is_primary(instrument: Instrument, year_group: int | None) -> bool:
     if year_group is None:
         return False

@@ -8,6 +8,7 @@ urlpatterns = [
     path("thanks/", views.thanks, name="thanks"),
     path("s/<str:code>/", views.choose_language, name="language"),
     path("s/<str:code>/about/", views.about, name="about"),
+    path("s/<str:code>/role/", views.role, name="role"),
     path("s/<str:code>/survey/", views.survey, name="survey"),
     path("s/<str:code>/submit/", views.submit_form, name="submit"),
     path("s/<str:code>/responses", endpoint.submit_json, name="responses"),

@@ -1,13 +1,16 @@
-"""The pupil's journey: code, language, about you, the statements, thank you.
+"""The pupil's journey: code, language, about you, the statements, thank you; and the
+staff journey on a staff survey's code: code, language, your role, the statements, thank you.
 
 Anonymous and sessionless: the code and the choices travel in the URL (``?lang=cy``), the
 language is activated per request with ``translation.override``, and nothing about the pupil
-is kept on the server until the answers are submitted.
+or staff member is kept on the server until the answers are submitted (no name, email or
+IP address, ever). Staff are asked no year group and no gender.
 """
 
 from __future__ import annotations
 
 import uuid
+from dataclasses import dataclass
 from typing import Any
 from urllib.parse import urlencode
 
@@ -27,8 +30,28 @@ from learnsurvey.web.waves.models import AccessCode
 from . import ratelimit
 from .lookup import CodeInfo, resolve
 from .submission import parse_form, store
-from .survey import Language, choices, gender_label, is_primary, language, languages, pages
+from .survey import (
+    Language,
+    choices,
+    gender_label,
+    is_primary,
+    language,
+    languages,
+    pages,
+    role_choices,
+    staff_wording_primary,
+)
 from .survey import year_groups as year_group_choices
+
+
+@dataclass(frozen=True)
+class Person:
+    """What the journey asked about the person: a pupil's year group and gender, or a
+    staff member's role (never both)."""
+
+    year: int | None = None
+    gender: str = ""
+    role: str = ""
 
 
 def _render(
@@ -114,9 +137,11 @@ def choose_language(request: HttpRequest, code: str) -> HttpResponse:
     found = _open_code(request, code, _request_language(request))
     if not isinstance(found, CodeInfo):
         return found
-    instrument = found.wave().instrument()
+    wave = found.wave()
+    instrument = wave.instrument()
+    next_page = "pupil:role" if wave.is_staff else "pupil:about"
     options = [
-        (lang, reverse("pupil:about", args=[found.code]) + _query(lang=lang.code))
+        (lang, reverse(next_page, args=[found.code]) + _query(lang=lang.code))
         for lang in languages(instrument)
     ]
     return _render(
@@ -144,7 +169,33 @@ def about(request: HttpRequest, code: str) -> HttpResponse:
     if isinstance(found, HttpResponse):
         return found
     info, instrument, lang = found
+    if info.wave().is_staff:
+        return redirect(reverse("pupil:role", args=[info.code]) + _query(lang=lang.code))
     return _render_about(request, info, instrument, lang, error=False)
+
+
+@require_GET
+def role(request: HttpRequest, code: str) -> HttpResponse:
+    """A staff survey's one question about the person: their role (nothing else)."""
+    found = _with_code(request, code)
+    if isinstance(found, HttpResponse):
+        return found
+    info, instrument, lang = found
+    if not info.wave().is_staff:
+        return redirect(reverse("pupil:about", args=[info.code]) + _query(lang=lang.code))
+    return _render_role(request, info, instrument, lang, error=False)
+
+
+def _render_role(
+    request: HttpRequest, info: CodeInfo, instrument: Instrument, lang: Language, *, error: bool
+) -> HttpResponse:
+    context = {
+        "info": info,
+        "roles": role_choices(instrument, lang),
+        "error": error,
+        "selected_role": request.GET.get("role", ""),
+    }
+    return _render(request, lang, "pupil/role.html", context, 400 if error else 200)
 
 
 def _render_about(
@@ -181,11 +232,17 @@ def survey(request: HttpRequest, code: str) -> HttpResponse:
     if isinstance(found, HttpResponse):
         return found
     info, instrument, lang = found
+    if info.wave().is_staff:
+        chosen = request.GET.get("role", "")
+        if chosen not in dict(role_choices(instrument, lang)):
+            return _render_role(request, info, instrument, lang, error=True)
+        return _render_survey(request, info, instrument, lang, Person(role=chosen), {}, "")
     year = _year(request.GET.get("year", ""), info, instrument)
     gender = request.GET.get("gender", "")
     if year is None or (gender and gender not in instrument.demographics.genders):
         return _render_about(request, info, instrument, lang, error=True)
-    return _render_survey(request, info, instrument, lang, year, gender, {}, "")
+    person = Person(year=year, gender=gender)
+    return _render_survey(request, info, instrument, lang, person, {}, "")
 
 
 def _render_survey(
@@ -193,29 +250,37 @@ def _render_survey(
     info: CodeInfo,
     instrument: Instrument,
     lang: Language,
-    year: int | None,
-    gender: str,
+    person: Person,
     answers: dict[str, int | None],
     error: str,
 ) -> HttpResponse:
-    primary = is_primary(instrument, year)
+    staff = info.wave().is_staff
+    # Staff read the wording for their school's phase and choose words, never faces.
+    primary = (
+        staff_wording_primary(info.school_phase) if staff else is_primary(instrument, person.year)
+    )
     survey_pages = pages(instrument, lang, primary=primary)
+    back = "pupil:role" if staff else "pupil:language"
     context = {
         "info": info,
+        "staff": staff,
         "pages": [
             (page, [(q, answers.get(q.id)) for q in page.questions]) for page in survey_pages
         ],
         "page_count": len(survey_pages),
-        "choices": choices(instrument, lang, primary=primary),
-        "primary": primary,
-        "year": year,
-        "gender": gender,
+        "choices": choices(instrument, lang, primary=primary and not staff),
+        "primary": primary and not staff,
+        "year": person.year,
+        "gender": person.gender,
+        "role": person.role,
         "answers": {k: v for k, v in answers.items() if v is not None},
         "key": uuid.uuid4(),
         "error": error,
         "endpoint": reverse("pupil:responses", args=[info.code]),
-        "thanks_url": reverse("pupil:thanks") + _query(lang=lang.code),
-        "about_url": reverse("pupil:language", args=[info.code]),
+        "thanks_url": reverse("pupil:thanks")
+        + _query(lang=lang.code, who="staff" if staff else None),
+        "about_url": reverse(back, args=[info.code])
+        + (_query(lang=lang.code, role=person.role) if staff else ""),
     }
     return _render(request, lang, "pupil/survey.html", context, 400 if error else 200)
 
@@ -242,19 +307,13 @@ def submit_form(request: HttpRequest, code: str) -> HttpResponse:
                 if "no item" in str(exc)
                 else _("Something in the form was not right. Please check your answers.")
             )
-        return _render_survey(
-            request,
-            info,
-            instrument,
-            lang,
-            payload.year_group,
-            payload.gender,
-            payload.answers,
-            message,
-        )
-    return redirect(reverse("pupil:thanks") + _query(lang=lang.code), permanent=False)
+        person = Person(year=payload.year_group, gender=payload.gender, role=payload.role)
+        return _render_survey(request, info, instrument, lang, person, payload.answers, message)
+    who = "staff" if info.wave().is_staff else None
+    return redirect(reverse("pupil:thanks") + _query(lang=lang.code, who=who), permanent=False)
 
 
 @require_GET
 def thanks(request: HttpRequest) -> HttpResponse:
-    return _render(request, _request_language(request), "pupil/thanks.html", {})
+    staff = request.GET.get("who") == "staff"
+    return _render(request, _request_language(request), "pupil/thanks.html", {"staff": staff})

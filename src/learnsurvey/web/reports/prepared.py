@@ -17,11 +17,13 @@ from dataclasses import dataclass, field
 
 from django.utils.translation import gettext as django_gettext
 
+from learnsurvey.analysis.figures.over_time import OverTimeFigures
 from learnsurvey.analysis.figures.wave import WaveFigures, build_wave_figures
 from learnsurvey.reports import ReportInputs
 from learnsurvey.reports.global_ import GlobalReport, build_global_report
 from learnsurvey.reports.school import SchoolReports
 from learnsurvey.reports.trust import TrustReports
+from learnsurvey.web.dashboards.over_time_store import over_time_parts
 from learnsurvey.web.waves.models import Wave
 
 from .sources import Progress, inputs_from_database, inputs_version
@@ -38,7 +40,10 @@ class Prepared:
     dashboards' recompute ran in this process, nothing is built twice)."""
 
     inputs: ReportInputs
+    wave_id: int = 0
+    """The wave's id, to read its stored figures over time (0: none)."""
     _figures: WaveFigures | None = None
+    _over_time: OverTimeFigures | None = None
     _schools: SchoolReports | None = None
     _trusts: TrustReports | None = None
     _global: GlobalReport | None = None
@@ -52,27 +57,49 @@ class Prepared:
                 self._figures = build_wave_figures(self.inputs)
             return self._figures
 
+    def keep_over_time(self, figures: OverTimeFigures | None) -> None:
+        """The figures over time the dashboards just built and stored for this wave."""
+        with self._lock:
+            self._over_time = figures
+
+    def over_time(self) -> OverTimeFigures | None:
+        """The figures over time of the series ending at this wave: those kept by
+        :meth:`keep_over_time`, else the stored ones (None: a series of one wave, or not
+        computed yet). Never computed here."""
+        with self._lock:
+            if self._over_time is None and self.wave_id:
+                stored = over_time_parts(self.wave_id)
+                self._over_time = stored[0] if stored is not None else None
+            return self._over_time
+
     def schools(self) -> SchoolReports:
         with self._lock:
             if self._schools is None:
                 # Django's gettext follows the language active when a report is *built*, so
                 # one prepared object serves readers of every language.
                 self._schools = SchoolReports(
-                    self.inputs, gettext=django_gettext, figures=self.figures().schools
+                    self.inputs,
+                    gettext=django_gettext,
+                    figures=self.figures().schools,
+                    over_time=self.over_time(),
                 )
             return self._schools
 
     def trusts(self) -> TrustReports:
         with self._lock:
             if self._trusts is None:
-                self._trusts = TrustReports(self.inputs, self.figures().trusts)
+                self._trusts = TrustReports(
+                    self.inputs, self.figures().trusts, over_time=self.over_time()
+                )
             return self._trusts
 
     def global_report(self) -> GlobalReport:
         """The wave's global report (built whole: it has no per-reader part)."""
         with self._lock:
             if self._global is None:
-                self._global = build_global_report(self.inputs, figures=self.figures().global_)
+                self._global = build_global_report(
+                    self.inputs, figures=self.figures().global_, over_time=self.over_time()
+                )
             return self._global
 
 
@@ -92,7 +119,7 @@ def prepared(wave: Wave, *, fresh: bool = False, progress: Progress | None = Non
         if hit is not None:
             _CACHE.move_to_end(version)
             return hit
-    built = Prepared(inputs_from_database(wave, progress=progress))
+    built = Prepared(inputs_from_database(wave, progress=progress), wave_id=wave.pk)
     with _CACHE_LOCK:
         for stale in [k for k in _CACHE if k[0] == wave.pk]:
             del _CACHE[stale]  # an older version of the same wave is never read again

@@ -1,5 +1,7 @@
 """The platform's data as :class:`~learnsurvey.reports.ReportInputs`: a wave's responses
-streamed out of the database, the schools' context, the previous wave and the staff survey.
+streamed out of the database, the schools' context, the previous wave and the staff survey
+(all staff, and by role); and as a :class:`~learnsurvey.analysis.timeline.Timeline`, the
+series of waves of one instrument that ends at a wave (:func:`timeline_from_database`).
 
 The same inputs a responses file gives (:func:`learnsurvey.reports.inputs_from_files`), so
 the reports do not know where their figures came from. School keys are URNs.
@@ -7,13 +9,14 @@ the reports do not know where their figures came from. School keys are URNs.
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Collection, Mapping
 
 import pandas as pd
 from django.conf import settings
-from django.db.models import Max
+from django.db.models import Count, Max, Q
 
 from learnsurvey.analysis import DashboardBuilder, DashboardStatistics
+from learnsurvey.analysis.timeline import SEASONS, Season, Timeline, TimelineWave, season_of
 from learnsurvey.reports import ReportInputs, school_context
 from learnsurvey.reports.inputs import CONTEXT_COLUMNS
 from learnsurvey.web.dashboards.chunks import response_chunks
@@ -27,7 +30,10 @@ __all__ = [
     "inputs_from_database",
     "inputs_version",
     "previous_wave",
+    "series_publications",
+    "series_waves",
     "staff_wave",
+    "timeline_from_database",
 ]
 
 Progress = Callable[[int], None]
@@ -105,14 +111,36 @@ def inputs_version(wave: Wave) -> tuple[int, ...]:
     )
 
 
-def _statistics(wave: Wave, progress: Progress | None = None) -> DashboardStatistics:
+def _statistics(
+    wave: Wave,
+    progress: Progress | None = None,
+    *,
+    roles: Collection[str] | None = None,
+    publish: bool = True,
+) -> DashboardStatistics:
     # Rule 9 (H-privacy): figures count published responses only; publish first whatever
     # pending responses now form a safe batch (do_publish_wave decides which).
-    do_publish_wave(wave)
+    if publish:
+        do_publish_wave(wave)
     builder = DashboardBuilder(wave.instrument())
-    for chunk in response_chunks(wave, progress=progress):
+    for chunk in response_chunks(wave, roles=roles, progress=progress):
         builder.add(chunk)
     return builder.result()
+
+
+def _staff_by_role(staff: Wave) -> dict[str, DashboardStatistics]:
+    """The staff survey split by role (the staff instrument's ``demographics.roles``), for
+    each role with published responses. The wave was just published for "all staff": the
+    roles read the same publication (no new batch in between), so they add up to it."""
+    roles = [r.id for r in staff.instrument().demographics.roles]
+    answered = set(
+        Response.objects.filter(wave=staff, publication__isnull=False, role__in=roles)
+        .values_list("role", flat=True)
+        .distinct()
+    )
+    return {
+        role: _statistics(staff, roles=[role], publish=False) for role in roles if role in answered
+    }
 
 
 def _context(urns: list[str]) -> pd.DataFrame:
@@ -148,6 +176,7 @@ def inputs_from_database(
     current = _statistics(wave, progress)
     previous = previous_wave(wave)
     staff = staff_wave(wave)
+    staff_statistics = _statistics(staff) if staff is not None else None
     return ReportInputs(
         wave=wave.name,
         current=current,
@@ -155,6 +184,86 @@ def inputs_from_database(
         threshold=int(settings.MIN_GROUP_SIZE if threshold is None else threshold),
         previous=_statistics(previous) if previous is not None else None,
         previous_wave=previous.name if previous is not None else None,
-        staff=_statistics(staff) if staff is not None else None,
+        staff=staff_statistics,
+        staff_by_role=_staff_by_role(staff) if staff is not None else {},
         joined=tuple(wave.participations.order_by("pk").values_list("school__urn", flat=True)),
+    )
+
+
+def _season(wave: Wave) -> Season:
+    """The wave's season as stored, or (left blank) the term its opening date falls in."""
+    for season in SEASONS:
+        if wave.season == season:
+            return season
+    return season_of(wave.opens)
+
+
+def series_waves(wave: Wave) -> list[Wave]:
+    """The waves of the series that ends at ``wave``, oldest first: every wave of the same
+    instrument id that opened up to and including ``wave`` (a wave opened the same day and
+    created earlier counts as earlier), can be read with the installed instrument and has
+    published responses (pending ones are offered for publication first)."""
+    candidates = Wave.objects.filter(instrument_id=wave.instrument_id).filter(
+        Q(opens__lt=wave.opens) | Q(opens=wave.opens, pk__lte=wave.pk)
+    )
+    found = []
+    for candidate in candidates.order_by("opens", "pk"):
+        try:
+            candidate.instrument()
+        except ValueError:  # another instrument version: its answers do not line up
+            continue
+        do_publish_wave(candidate)
+        if Response.objects.filter(wave=candidate, publication__isnull=False).exists():
+            found.append(candidate)
+    return found
+
+
+def series_publications(wave: Wave) -> dict[str, int]:
+    """The newest publication number of each wave that may join the series ending at
+    ``wave`` (by wave id, as text): what the series' figures depend on, in one query."""
+    rows = (
+        Wave.objects.filter(instrument_id=wave.instrument_id)
+        .filter(Q(opens__lt=wave.opens) | Q(opens=wave.opens, pk__lte=wave.pk))
+        .annotate(last=Max("publications__number"), n=Count("publications"))
+        .filter(n__gt=0)
+        .values_list("pk", "last")
+    )
+    return {str(pk): int(last or 0) for pk, last in rows}
+
+
+def timeline_from_database(
+    wave: Wave | int,
+    *,
+    threshold: int | None = None,
+    known: Mapping[int, DashboardStatistics] | None = None,
+) -> Timeline:
+    """The series of waves that ends at ``wave`` (:func:`series_waves`) as a
+    :class:`~learnsurvey.analysis.timeline.Timeline`: each wave's published responses read
+    with its own instrument version, its season and opening date, and the school context of
+    every school in the series as the database holds it now.
+
+    ``known`` gives statistics already built, by wave id (the wave's own inputs), so that
+    nothing is read twice. ``threshold`` defaults to ``settings.MIN_GROUP_SIZE``."""
+    if not isinstance(wave, Wave):
+        wave = find_wave(wave)
+    known = known or {}
+    steps = []
+    urns: set[str] = set()
+    for member in series_waves(wave):
+        statistics = known.get(member.pk) or _statistics(member)
+        urns.update(str(u) for u in statistics.item_schools)
+        steps.append(
+            TimelineWave(
+                wave=member.name,
+                statistics=statistics,
+                season=_season(member),
+                opens=member.opens,
+            )
+        )
+    if not steps:
+        raise ValueError(f"wave {wave.name!r} has no published responses")
+    return Timeline(
+        waves=tuple(steps),
+        schools=_context(sorted(urns)),
+        threshold=int(settings.MIN_GROUP_SIZE if threshold is None else threshold),
     )

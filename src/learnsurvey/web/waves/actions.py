@@ -79,22 +79,32 @@ def do_submit_response(
     year_group: int | None = None,
     key_stage: str = "",
     gender: str = "",
+    role: str = "",
     language: str = "en-GB",
     source: str = Response.Source.BROWSER,
 ) -> Submitted:
-    """Store one pupil's answers exactly once per ``key``, committed before it returns.
+    """Store one pupil's or staff member's answers exactly once per ``key``, committed
+    before it returns.
 
-    A repeated key (a retry after a lost acknowledgement) returns the stored response with
-    ``created=False``; a key already used for another wave or school is an error.
+    A staff survey (an instrument whose audience is staff) needs a ``role`` among the
+    instrument's ``demographics.roles`` and takes no year group, key stage or gender; a
+    pupil survey takes no role. A repeated key (a retry after a lost acknowledgement)
+    returns the stored response with ``created=False``; a key already used for another
+    wave or school is an error.
     """
     try:
         key = uuid.UUID(str(key))
     except ValueError:
         raise SubmissionError("the submission key is not a UUID") from None
     instrument = wave.instrument()
-    key_stage = _checked_key_stage(instrument, year_group, key_stage)
-    if gender and gender not in instrument.demographics.genders:
-        raise SubmissionError(f"unknown gender {gender!r}")
+    if is_staff_instrument(instrument):
+        _check_staff(instrument, role, year_group=year_group, key_stage=key_stage, gender=gender)
+    else:
+        if role:
+            raise SubmissionError("role: only staff surveys ask for a role")
+        key_stage = _checked_key_stage(instrument, year_group, key_stage)
+        if gender and gender not in instrument.demographics.genders:
+            raise SubmissionError(f"unknown gender {gender!r}")
     stored = encode_answers(instrument, answers)
     now = timezone.now()
     response = Response(
@@ -103,6 +113,7 @@ def do_submit_response(
         key_stage=key_stage,
         year_group=year_group,
         gender=gender,
+        role=role,
         language=language[:10],
         answers=stored,
         submitted_hour=now.replace(minute=0, second=0, microsecond=0),
@@ -128,6 +139,35 @@ def do_submit_response(
     return Submitted(response, created=True)
 
 
+def is_staff_instrument(instrument: Instrument) -> bool:
+    """Is this a staff survey (its respondents give a role, not a year group)?"""
+    return instrument.audience == "staff"
+
+
+def staff_roles(instrument: Instrument) -> tuple[str, ...]:
+    """The role ids a staff survey offers, in the instrument's order (its data, not code)."""
+    return tuple(instrument.demographics.role_ids)
+
+
+def _check_staff(
+    instrument: Instrument, role: str, *, year_group: int | None, key_stage: str, gender: str
+) -> None:
+    """A staff response names one of the instrument's roles and nothing a pupil gives.
+
+    The messages name the field and never repeat what was sent."""
+    if year_group is not None:
+        raise SubmissionError("year_group: staff are not asked for a year group")
+    if key_stage:
+        raise SubmissionError("key_stage: staff are not asked for a key stage")
+    if gender:
+        raise SubmissionError("gender: staff are not asked for a gender")
+    roles = staff_roles(instrument)
+    if not role:
+        raise SubmissionError(f"role: required for a staff survey (one of {', '.join(roles)})")
+    if role not in roles:
+        raise SubmissionError(f"role: not a role of this survey (one of {', '.join(roles)})")
+
+
 def _checked_key_stage(instrument: Instrument, year_group: int | None, key_stage: str) -> str:
     """The key stage to store: the year group's when only that was given."""
     if year_group is not None:
@@ -146,11 +186,15 @@ def do_create_access_codes(
 ) -> list[AccessCode]:
     """Create one access code per ``(label, year group)`` for a school taking part in a wave.
 
-    All or none are created. Raises ValueError when the school does not take part or a year
-    group is unknown (the form checks both first; this guards other callers)."""
-    if not Participation.objects.filter(wave=wave, school=school).exists():
+    A staff survey's codes are the school's staff codes: the school takes part in the staff
+    wave or in the pupil wave it accompanies, and its codes have no year group. All or none
+    are created. Raises ValueError when the school does not take part or a year group is
+    unknown or given for staff (the forms check these first; this guards other callers)."""
+    if not takes_part(wave, school):
         raise ValueError(f"{school} does not take part in {wave}")
     for _label, year_group in specs:
+        if year_group is not None and wave.is_staff:
+            raise ValueError("staff codes have no year group")
         if year_group is not None and year_group not in YEAR_GROUPS:
             raise ValueError(f"unknown year group {year_group}")
     with transaction.atomic():
@@ -164,6 +208,13 @@ def do_create_access_codes(
         keys = [access_code_cache_key(c.code) for c in codes]
         transaction.on_commit(lambda: cache.delete_many(keys))
     return codes
+
+
+def takes_part(wave: Wave, school: School) -> bool:
+    """Does ``school`` take part in ``wave``? A staff survey counts the schools of the pupil
+    wave it accompanies as well as its own."""
+    waves = [wave.pk] if wave.pupil_wave_id is None else [wave.pk, wave.pupil_wave_id]
+    return Participation.objects.filter(wave__in=waves, school=school).exists()
 
 
 def do_deactivate_access_code(code: AccessCode) -> None:

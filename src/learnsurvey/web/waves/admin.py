@@ -1,6 +1,7 @@
 """The Django admin for waves: places, registrations (approve/decline), codes, responses.
 
-Pupils' responses are read-only here: nobody edits a pupil's answers.
+Responses are read-only here: nobody edits a pupil's or a staff member's answers. A wave's
+season, left blank, is taken from its opening date when it is saved.
 """
 
 from __future__ import annotations
@@ -30,6 +31,7 @@ class WaveAdmin(admin.ModelAdmin[Wave]):
         "name",
         "instrument_id",
         "instrument_version",
+        "season",
         "opens",
         "closes",
         "places",
@@ -38,7 +40,7 @@ class WaveAdmin(admin.ModelAdmin[Wave]):
         "registration_open",
         "links",
     ]
-    list_filter = ["registration_open", "instrument_id"]
+    list_filter = ["registration_open", "instrument_id", "season"]
     search_fields = ["name"]
 
     def get_queryset(self, request: HttpRequest) -> QuerySet[Wave]:
@@ -158,8 +160,17 @@ class ReadOnlyAdmin[M: Response | WaveResult](admin.ModelAdmin[M]):
 
 @admin.register(Response)
 class ResponseAdmin(ReadOnlyAdmin[Response]):
-    list_display = ["id", "wave", "school", "key_stage", "gender", "source", "submitted_hour"]
-    list_filter = ["wave", "source", "key_stage", "gender"]
+    list_display = [
+        "id",
+        "wave",
+        "school",
+        "key_stage",
+        "gender",
+        "role",
+        "source",
+        "submitted_hour",
+    ]
+    list_filter = ["wave", "source", "key_stage", "gender", "role"]
     search_fields = ["school__name", "school__urn"]
     list_select_related = ["wave", "school"]
     show_full_result_count = False  # counting millions of rows on every page is slow

@@ -5,11 +5,13 @@ from __future__ import annotations
 import secrets
 from datetime import date
 from functools import lru_cache
+from typing import Any
 
 from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from learnsurvey.analysis.timeline import season_of
 from learnsurvey.instruments import Instrument, load_instrument
 from learnsurvey.web.schools.models import School, Trust
 
@@ -39,14 +41,32 @@ _instrument = lru_cache(maxsize=16)(load_instrument)
 CODE_LENGTH = 10  # 30**10 ≈ 5.9e14 codes: guessing one is hopeless at any rate limit
 
 
+STAFF_INSTRUMENT_ID = "staff-survey"
+
+
 class Wave(models.Model):
     """A survey window: which instrument (and version), when, and how many school places."""
+
+    class Season(models.TextChoices):
+        """The school term a wave runs in (school-climate ratings shift with the season);
+        the values are :data:`learnsurvey.analysis.timeline.SEASONS`."""
+
+        AUTUMN = "autumn", _("Autumn")
+        SPRING = "spring", _("Spring")
+        SUMMER = "summer", _("Summer")
 
     name = models.CharField(_("name"), max_length=200)
     instrument_id = models.CharField(_("instrument"), max_length=100, default="learning-survey")
     instrument_version = models.CharField(_("instrument version"), max_length=50)
     opens = models.DateField(_("opens"))
     closes = models.DateField(_("closes"))
+    season = models.CharField(
+        _("season"),
+        max_length=10,
+        choices=Season.choices,
+        blank=True,
+        help_text=_("The term the wave runs in. Left blank, it is taken from the opening date."),
+    )
     places = models.PositiveIntegerField(_("places"), default=500)
     registration_open = models.BooleanField(_("registration open"), default=True)
     pupil_wave = models.ForeignKey(
@@ -68,6 +88,23 @@ class Wave(models.Model):
 
     def __str__(self) -> str:
         return self.name
+
+    def save(self, *args: Any, **kwargs: Any) -> None:
+        """Fill a blank season from the opening date (bulk inserts must set it themselves:
+        :meth:`fill_season` does it for a wave not yet saved)."""
+        self.fill_season()
+        super().save(*args, **kwargs)
+
+    def fill_season(self) -> None:
+        """Set a blank :attr:`season` from :attr:`opens` (September–December autumn,
+        January–April spring, May–August summer)."""
+        if not self.season and self.opens:
+            self.season = season_of(self.opens)
+
+    @property
+    def is_staff(self) -> bool:
+        """A staff survey (its codes are staff codes, its journey asks a role)."""
+        return self.instrument_id == STAFF_INSTRUMENT_ID
 
     def instrument(self) -> Instrument:
         """The wave's instrument, checked to be the version the wave was opened with."""
@@ -200,8 +237,8 @@ class Publication(models.Model):
 
 
 class Response(models.Model):
-    """One pupil's answers. Nothing here identifies a pupil: no name, ID or IP address, and
-    the time is rounded down to the hour."""
+    """One pupil's or staff member's answers. Nothing here identifies anyone: no name, ID,
+    email or IP address, and the time is rounded down to the hour."""
 
     class Source(models.TextChoices):
         BROWSER = "browser", _("Browser")
@@ -213,6 +250,14 @@ class Response(models.Model):
     key_stage = models.CharField(max_length=10, blank=True)
     year_group = models.PositiveSmallIntegerField(null=True, blank=True)
     gender = models.CharField(max_length=30, blank=True)
+    role = models.CharField(
+        max_length=30,
+        blank=True,
+        default="",
+        db_default="",  # raw bulk loads (COPY, executemany) of pupils may leave it out
+        help_text="A staff response's role id (the staff instrument's demographics.roles); "
+        "blank for pupils.",
+    )
     language = models.CharField(max_length=10, default="en-GB")
     answers = models.CharField(
         max_length=200,

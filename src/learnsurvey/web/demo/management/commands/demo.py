@@ -1,15 +1,20 @@
-"""``manage.py demo``: a fresh demo site with the synthetic Phase One wave, then serve it.
+"""``manage.py demo``: a fresh demo site with three synthetic summer waves, then serve it.
 
 What ``make demo`` runs. The SQLite database is deleted and recreated each time, so every run
-shows the same data (seed 2021), the same access codes and the same accounts.
+shows the same data (seed 2021: the calibrated Phase One wave of 2021, then 2022 and 2023
+with churn and planted changes, each with its staff survey), the same access codes and the
+same accounts. The latest wave's results are computed before the site is served; the earlier
+waves' are computed by a background process meanwhile (``demo_compute``).
 """
 
 from __future__ import annotations
 
 import os
 import shutil
+import subprocess
 import sys
 import time
+from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
 
@@ -17,34 +22,50 @@ from django.conf import settings
 from django.core.management import call_command
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.db import connections
-from django.urls import Resolver404, resolve
+from django.urls import NoReverseMatch, Resolver404, resolve, reverse
 from rich.console import Console
 from rich.table import Table
 
 from learnsurvey._progress import bar_progress
 from learnsurvey.synth.targets import compare_with_targets
 from learnsurvey.web.demo.accounts import DEMO_PASSWORD, DemoAccounts, create_demo_accounts
-from learnsurvey.web.demo.phase_one import (
+from learnsurvey.web.demo.series import (
+    DEMO_WAVES,
     PHASE_ONE_RESPONSES,
     PHASE_ONE_SCHOOLS,
     PHASE_ONE_SEED,
-    LoadedWave,
-    load_phase_one,
+    LoadedDemo,
+    load_demo,
+    plan_demo,
+    publish_demo,
 )
+from learnsurvey.web.schools.models import School
+from learnsurvey.web.waves.models import Wave
+
+BACKGROUND_LOG = "demo-compute.log"
+"""The background computation's output, in the data folder beside the database."""
 
 
 class Command(BaseCommand):
-    help = "Recreate the demo database with the synthetic Phase One wave and serve it."
+    help = "Recreate the demo database with three synthetic waves and their staff, and serve it."
 
     def add_arguments(self, parser: CommandParser) -> None:
         parser.add_argument("--responses", type=int, default=PHASE_ONE_RESPONSES)
         parser.add_argument("--schools", type=int, default=PHASE_ONE_SCHOOLS)
         parser.add_argument("--seed", type=int, default=PHASE_ONE_SEED)
+        parser.add_argument(
+            "--waves", type=int, default=DEMO_WAVES, help="summer waves from 2021, one a year"
+        )
+        parser.add_argument("--no-staff", action="store_true", help="leave out the staff surveys")
         parser.add_argument("--password", default=DEMO_PASSWORD, help="for every demo account")
         parser.add_argument(
             "--port", type=int, default=int(os.environ.get("PORT", "8000")), help="[env PORT]"
         )
-        parser.add_argument("--no-serve", action="store_true", help="load, print, and stop")
+        parser.add_argument(
+            "--no-serve",
+            action="store_true",
+            help="load, print, compute the earlier waves here, and stop",
+        )
         parser.add_argument(
             "--reset-database",
             action="store_true",
@@ -52,20 +73,40 @@ class Command(BaseCommand):
         )
 
     def handle(self, *args: Any, **options: Any) -> None:
+        if options["waves"] < 1:
+            raise CommandError("--waves must be at least 1")
         console = Console(highlight=False)
         started = time.perf_counter()
         with console.status("Creating a fresh database"):
             recreate_database(reset_other=options["reset_database"])
         loaded = load_with_progress(console, options)
         with console.status("Creating the demo accounts"):
-            accounts = create_demo_accounts(options["password"])
-        with console.status("Computing the wave's results for the dashboards"):
-            computed = compute_results(loaded)
+            accounts = create_demo_accounts(
+                options["password"], prefer=focus_schools(loaded), among=set(loaded.latest.codes)
+            )
+        with console.status("Publishing the waves' responses"):
+            publish_demo(loaded)
+        with console.status("Computing the latest wave's results for the dashboards"):
+            computed = compute_results(loaded.latest.wave)
+        earlier = newest_first([w.wave for w in loaded.waves[:-1]])
+        serving = not options["no_serve"]
+        background = compute_in_background(earlier) if serving else None
         print_headline(console, loaded, computed)
         print_where_to_click(console, loaded, accounts, options["port"])
         console.print(f"Ready in {time.perf_counter() - started:.0f} s.")
-        if not options["no_serve"]:
+        if background is not None:
+            console.print(
+                f"The earlier waves' results are being computed in the background (log: "
+                f"{background_log()}); a page of a wave not ready yet computes it when opened."
+            )
+        if serving:
             serve(console, options["port"])
+            return
+        # Nobody is served: the earlier waves are computed here, and then it stops.
+        if earlier:
+            with console.status("Computing the earlier waves' results"):
+                call_command("demo_compute", *(str(w.pk) for w in earlier), stdout=self.stdout)
+        console.print(f"Every wave computed in {time.perf_counter() - started:.0f} s.")
 
 
 def recreate_database(*, reset_other: bool) -> None:
@@ -89,21 +130,33 @@ def recreate_database(*, reset_other: bool) -> None:
         call_command("flush", verbosity=0, interactive=False)
 
 
-def load_with_progress(console: Console, options: dict[str, Any]) -> LoadedWave:
+def load_with_progress(console: Console, options: dict[str, Any]) -> LoadedDemo:
+    plan = plan_demo(
+        n_responses=options["responses"],
+        n_schools=options["schools"],
+        seed=options["seed"],
+        n_waves=options["waves"],
+        staff=not options["no_staff"],
+    )
     with bar_progress(console) as progress:
-        task = progress.add_task("Storing synthetic responses", total=options["responses"])
-        return load_phase_one(
-            n_responses=options["responses"],
-            n_schools=options["schools"],
-            seed=options["seed"],
-            on_rows=lambda n: progress.advance(task, n),
-        )
+        task = progress.add_task("Storing synthetic responses", total=plan.n_responses)
+        return load_demo(plan, on_rows=lambda n: progress.advance(task, n))
 
 
-def compute_results(loaded: LoadedWave) -> bool:
+def focus_schools(loaded: LoadedDemo) -> set[str]:
+    """The schools the demo accounts may look at: in every wave, in a trust, with a planted
+    improvement in the latest wave (so the Over time page shows a clear change) or, failing
+    that, in any wave."""
+    everywhere = set.intersection(*(set(w.codes) for w in loaded.waves))
+    in_trust = set(School.objects.filter(trust__isnull=False).values_list("urn", flat=True))
+    latest = loaded.changed_urns("up", wave=loaded.latest.label) & everywhere & in_trust
+    return latest or loaded.changed_urns("up") & everywhere & in_trust
+
+
+def compute_results(wave: Wave) -> bool:
     """Cache the wave's tables as the dashboards read them; False if that app is not there."""
     try:
-        call_command("compute_results", "--wave", str(loaded.wave.pk), verbosity=0)
+        call_command("compute_results", "--wave", str(wave.pk), verbosity=0)
     except CommandError as exc:
         if "Unknown command" not in str(exc):
             raise
@@ -111,18 +164,53 @@ def compute_results(loaded: LoadedWave) -> bool:
     return True
 
 
-def print_headline(console: Console, loaded: LoadedWave, computed: bool) -> None:
+def background_log() -> Path:
+    return Path(settings.DATA_DIR) / BACKGROUND_LOG
+
+
+def newest_first(waves: list[Wave]) -> list[Wave]:
+    return sorted(waves, key=lambda w: w.opens, reverse=True)
+
+
+def compute_in_background(waves: list[Wave]) -> subprocess.Popen[bytes] | None:
+    """Start ``manage.py demo_compute`` for ``waves`` (in that order) in a child process,
+    which outlives this one's replacement by the web server and, in the same process group,
+    stops with it on Ctrl+C; None when there is no wave to compute."""
+    if not waves:
+        return None
+    ids = [str(w.pk) for w in waves]
+    env = {**os.environ, "DJANGO_SETTINGS_MODULE": settings.SETTINGS_MODULE}
+    with background_log().open("wb") as log:
+        return subprocess.Popen(
+            [sys.executable, "-m", "django", "demo_compute", *ids],
+            stdout=log,
+            stderr=subprocess.STDOUT,
+            stdin=subprocess.DEVNULL,
+            env=env,
+        )
+
+
+def print_headline(console: Console, loaded: LoadedDemo, computed: bool) -> None:
     report = compare_with_targets(loaded.analysis.tables)
     n_trusts = len(loaded.trusts)
     standalone = sum(1 for s in loaded.schools if s.trust_id is None)
+    latest = loaded.latest.wave
     console.rule("[bold]learnsurvey demo[/]")
-    console.print(
-        f"{loaded.n_responses:,} synthetic responses from {len(loaded.schools)} schools "
-        f"({n_trusts} trusts, {standalone} standalone schools) in the wave "
-        f"[bold]{loaded.wave.name}[/], open until {loaded.wave.closes:%-d %B %Y}."
+    waves = ", ".join(
+        f"{w.wave.name} ({w.n_responses:,} pupils, {w.n_staff:,} staff)" for w in loaded.waves
     )
     console.print(
-        f"Published Phase One figures reproduced within tolerance: [bold]"
+        f"{len(loaded.waves)} synthetic waves from {len(loaded.schools)} schools "
+        f"({n_trusts} trusts, {standalone} standalone schools): {waves}. "
+        f"[bold]{latest.name}[/] is open until {latest.closes:%-d %B %Y}."
+    )
+    up, down = len(loaded.changed_urns("up")), len(loaded.changed_urns("down"))
+    console.print(
+        f"Planted changes: {up} schools improve clearly and {down} decline "
+        '(docs/synthetic-data.md, "Waves over time").'
+    )
+    console.print(
+        f"Published Phase One figures reproduced by the 2021 wave within tolerance: [bold]"
         f"{int(report['ok'].sum())} of {len(report)}[/] "
         "(`learnsurvey demo` prints them all; docs/synthetic-data.md lists the checks)."
     )
@@ -131,10 +219,12 @@ def print_headline(console: Console, loaded: LoadedWave, computed: bool) -> None
 
 
 def print_where_to_click(
-    console: Console, loaded: LoadedWave, accounts: DemoAccounts, port: int
+    console: Console, loaded: LoadedDemo, accounts: DemoAccounts, port: int
 ) -> None:
     root = f"http://127.0.0.1:{port}"
-    code = loaded.codes[accounts.school.urn]
+    latest = loaded.latest
+    urn = accounts.school.urn
+    code = latest.codes[urn]
     password = accounts.accounts[0].password
     table = Table(
         title=f"Sign in at {root}/accounts/login/ (every password: {password})",
@@ -145,18 +235,57 @@ def print_where_to_click(
     for account in accounts.accounts:
         table.add_row(account.user.username, account.user.get_role_display(), account.scope)
     console.print(table)
-    console.print(f"School dashboard: {root}{dashboard_path(loaded, accounts)}")
-    console.print(f"School report:    {root}{report_path(loaded, accounts)}  (web, and the PDF)")
-    console.print(f"Pupil survey:     {root}{pupil_path(code.code)}  (access code {code.display})")
-    console.print(f"Admin:            {root}/admin/  (as admin)")
+    wave, trust = latest.wave.pk, accounts.trust.pk
+    pages = {
+        "School dashboard": dashboard_path(latest.wave, urn) + "  (pupils, staff and leaders)",
+        "Over time": over_time_path("school", wave_id=wave, urn=urn),
+        "Trust dashboard": f"/dashboards/waves/{wave}/trusts/{trust}/#staff  (as trust-leader)",
+        "Trust over time": over_time_path("trust", wave_id=wave, trust_id=trust),
+        "School report": report_path(latest.wave, urn) + "  (web, and the PDF)",
+        "Pupil survey": f"{pupil_path(code.code)}  (access code {code.display})",
+    }
+    staff_code = latest.staff_codes.get(urn)
+    if staff_code is not None:
+        pages["Staff survey"] = f"{pupil_path(staff_code.code)}  (access code {staff_code.display})"
+    pages["Admin"] = "/admin/  (as admin)"
+    width = max(len(k) for k in pages) + 2
+    for label, path in pages.items():
+        shown = f"{root}{path}" if path is not None else "(this page is not built yet)"
+        console.print(f"{label + ':':<{width}}{shown}")
 
 
-def dashboard_path(loaded: LoadedWave, accounts: DemoAccounts) -> str:
-    return f"/dashboards/waves/{loaded.wave.pk}/schools/{accounts.school.urn}/"
+def dashboard_path(wave: Wave, urn: str) -> str:
+    return f"/dashboards/waves/{wave.pk}/schools/{urn}/"
 
 
-def report_path(loaded: LoadedWave, accounts: DemoAccounts) -> str:
-    return f"/reports/waves/{loaded.wave.pk}/schools/{accounts.school.urn}/"
+def report_path(wave: Wave, urn: str) -> str:
+    return f"/reports/waves/{wave.pk}/schools/{urn}/"
+
+
+OVER_TIME_NAMES = {
+    "school": ("dashboards:school_over_time", "dashboards:over_time"),
+    "trust": ("dashboards:trust_over_time",),
+}
+"""The URL names the Over time pages may have (the first that resolves is printed)."""
+
+
+def over_time_path(kind: str, **kwargs: int | str) -> str | None:
+    """The Over time page of a school or trust: the first of :data:`OVER_TIME_NAMES` that
+    reverses with the wave and the school or trust, or with the school or trust alone."""
+    alone = {k: v for k, v in kwargs.items() if k != "wave_id"}
+    for name in OVER_TIME_NAMES[kind]:
+        for given in (kwargs, alone):
+            path = _reverse(name, given)
+            if path is not None:
+                return path
+    return None
+
+
+def _reverse(name: str, kwargs: Mapping[str, int | str]) -> str | None:
+    try:
+        return reverse(name, kwargs=dict(kwargs))
+    except NoReverseMatch:
+        return None
 
 
 def pupil_path(code: str) -> str:

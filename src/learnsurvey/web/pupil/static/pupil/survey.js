@@ -120,15 +120,16 @@
     event.preventDefault();
     var answers = collect();
     if (!answers) { say(form.dataset.msgEmpty); return; }
-    var year = form.elements.year.value;
+    var body = { key: state.key, language: form.dataset.lang, answers: answers };
+    if (form.elements.role) {
+      body.role = form.elements.role.value;  // a staff survey: a role, no year group or gender
+    } else {
+      var year = form.elements.year.value;
+      body.year_group = year === "" ? null : parseInt(year, 10);
+      body.gender = form.elements.gender.value;
+    }
     button.disabled = true;
     say(form.dataset.msgSending);
-    send({
-      key: state.key,
-      year_group: year === "" ? null : parseInt(year, 10),
-      gender: form.elements.gender.value,
-      language: form.dataset.lang,
-      answers: answers
-    }, 0);
+    send(body, 0);
   });
 })();
