@@ -13,6 +13,7 @@ from collections.abc import Callable, Mapping, Sequence
 from typing import Any
 
 import numpy as np
+from pydantic import BaseModel, ConfigDict
 
 from learnsurvey.analysis.figures.over_time import (
     ChangeVerdict,
@@ -46,6 +47,24 @@ __all__ = [
 Gettext = Callable[[str], str]
 ScoreNames = Mapping[tuple[str, str], str]
 """A score's name by (kind, id): a notion may share its id with a dimension."""
+
+
+class LinesSection(BaseModel):
+    """What the school's and the trust's "Over time" sections share: a group's own scores
+    over the waves, their change and trend, and the notes; when ``shown`` is False only
+    ``note`` is said."""
+
+    model_config = ConfigDict(frozen=True)
+
+    shown: bool
+    note: str = ""
+    chart: Chart | None = None
+    series_table: Table | None = None
+    change_table: Table | None = None
+    change_words: list[str] = []
+    trend_table: Table | None = None
+    season_caution: str | None = None
+    version_note: str = ""
 
 
 def score_names(inst: Instrument, _: Gettext) -> dict[tuple[str, str], str]:

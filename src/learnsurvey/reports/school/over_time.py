@@ -6,36 +6,25 @@ notes on seasons and instrument versions — all from the school's
 
 from __future__ import annotations
 
-from pydantic import BaseModel, ConfigDict
+from pydantic import Field
 
 from learnsurvey.analysis.figures.over_time import OverTimeFigures
 from learnsurvey.instruments import Instrument
 
 from .. import over_time as ot
-from ..charts import Chart, Table
+from ..charts import Table
 from .tables import FittedTable, Gettext
 
 __all__ = ["OverTimeSection", "over_time_section"]
 
 
-class OverTimeSection(BaseModel):
-    """What the section shows; when ``shown`` is False only ``note`` is said."""
+class OverTimeSection(ot.LinesSection):
+    """What the section shows; when ``shown`` is False only ``note`` is said (one line: why
+    there is nothing to show over time)."""
 
-    model_config = ConfigDict(frozen=True)
-
-    shown: bool
-    note: str = ""
-    """One line: why there is nothing to show over time."""
-    waves: list[str] = []
+    waves: list[str] = Field(default_factory=list)
     """The school's waves, oldest first."""
-    chart: Chart | None = None
-    series_table: Table | None = None
-    change_table: Table | None = None
-    change_words: list[str] = []
-    trend_table: Table | None = None
-    season_caution: str | None = None
-    version_note: str = ""
-    missed: list[str] = []
+    missed: list[str] = Field(default_factory=list)
     """Waves between the school's first and last in which it did not take part."""
 
     @property

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-from pydantic import BaseModel, ConfigDict
+from pydantic import Field
 
 from learnsurvey.analysis.figures.over_time import (
     ClearCount,
@@ -19,7 +19,7 @@ from learnsurvey.instruments import Instrument
 
 from .. import format as fmt
 from .. import over_time as ot
-from ..charts import Chart, Table
+from ..charts import Table
 
 __all__ = ["TrustOverTimeSection", "trust_over_time_section"]
 
@@ -30,25 +30,14 @@ def _same(text: str) -> str:
     return text
 
 
-class TrustOverTimeSection(BaseModel):
-    """What the section shows; when ``shown`` is False only ``note`` is said."""
+class TrustOverTimeSection(ot.LinesSection):
+    """What the section shows; when ``shown`` is False only ``note`` is said. ``chart`` is
+    the trust's own dimensions over the waves (None where rule 7 hides them)."""
 
-    model_config = ConfigDict(frozen=True)
-
-    shown: bool
-    note: str = ""
     schools_table: Table | None = None
     """Each school's latest change on the overall score and each dimension."""
     counts_table: Table | None = None
-    counts_words: list[str] = []
-    chart: Chart | None = None
-    """The trust's own dimensions over the waves (None where rule 7 hides them)."""
-    series_table: Table | None = None
-    change_table: Table | None = None
-    change_words: list[str] = []
-    trend_table: Table | None = None
-    season_caution: str | None = None
-    version_note: str = ""
+    counts_words: list[str] = Field(default_factory=list)
 
     @property
     def tables(self) -> list[Table]:
