@@ -39,6 +39,10 @@ CONTEXT_COLUMNS = (
     "fsm_pct",
     "inspection_rating",
     "research_opt_in",
+    "eal_pct",
+    "send_pct",
+    "pupils",
+    "region",
 )
 """The columns of :attr:`ReportInputs.schools`; ``school`` is the key the responses use."""
 
@@ -67,6 +71,10 @@ class ReportInputs:
     joined: tuple[str, ...] = ()
     """The schools that joined the wave, in the order they joined (the platform's
     participations; empty for a responses file): the order of the "School N" numbers."""
+    outcomes: pd.DataFrame | None = None
+    """Outcome measures per school and year, long: columns ``school, year, measure, unit,
+    value`` (``year`` a string such as "2025/26"; free-form measure names and units). None
+    when there are none."""
 
     @property
     def school_numbers(self) -> dict[str, int]:
@@ -106,9 +114,10 @@ def school_context(table: pd.DataFrame | None, schools: Iterable[str]) -> pd.Dat
         if column not in table.columns:
             table[column] = None
     table["research_opt_in"] = table["research_opt_in"].map(_truthy)
-    for column in ("trust", "phase", "inspection_rating"):
+    for column in ("trust", "phase", "inspection_rating", "region"):
         table[column] = table[column].where(table[column].notna(), None)
-    table["fsm_pct"] = pd.to_numeric(table["fsm_pct"], errors="coerce")
+    for column in ("fsm_pct", "eal_pct", "send_pct", "pupils"):
+        table[column] = pd.to_numeric(table[column], errors="coerce")
     return table[list(CONTEXT_COLUMNS)].sort_values("school").reset_index(drop=True)
 
 

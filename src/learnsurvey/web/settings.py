@@ -49,6 +49,8 @@ INSTALLED_APPS = [
     "learnsurvey.web.dashboards",
     "learnsurvey.web.exports",
     "learnsurvey.web.reports",
+    "learnsurvey.web.improvement",
+    "learnsurvey.web.partners",
     "learnsurvey.web.api",
     "learnsurvey.web.demo",
     "django.contrib.admin",

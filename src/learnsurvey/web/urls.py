@@ -8,6 +8,8 @@ urlpatterns = [
     path("exports/", include("learnsurvey.web.exports.urls")),
     path("reports/", include("learnsurvey.web.reports.urls")),
     path("waves/", include("learnsurvey.web.waves.urls")),
+    path("improvement/", include("learnsurvey.web.improvement.urls")),
+    path("partners/", include("learnsurvey.web.partners.urls")),
     path("api/", include("learnsurvey.web.api.urls")),
     path("admin/", admin.site.urls),
 ]

@@ -20,6 +20,7 @@ from ..over_time import GLOBAL, OverTimeTables, clear_counts, over_time_tables
 from ..timeline import Season, Timeline, TimelineWave
 from ._base import Figures, Number
 from ._cells import as_count, as_number
+from .improvement import ImpactFigure
 
 __all__ = [
     "ChangeVerdict",
@@ -153,6 +154,9 @@ class SchoolOverTime(Figures):
     """Every consecutive pair of the school's waves, oldest first."""
     trends: list[Trend] = Field(default_factory=list)
     """Empty when the school has fewer than three shown waves."""
+    impacts: list[ImpactFigure] = Field(default_factory=list)
+    """Each consecutive pair of waves, oldest first: every score's change against the change
+    of the school's similar schools over the same waves (:mod:`learnsurvey.analysis.impact`)."""
 
 
 class SchoolChanges(Figures):

@@ -23,6 +23,8 @@ from learnsurvey.instruments import Instrument
 
 from ._base import Figures, Number
 from ._school_tables import Row, SchoolTables, school_tables
+from .improvement import PrioritySuggestion, StrengthFigure
+from .outcomes import SchoolOutcome
 from .staff import StaffVoice
 
 __all__ = [
@@ -211,6 +213,15 @@ class SchoolFigures(Figures):
     staff: StaffVoice | None = None
     """The staff survey beside the pupils' (None when the wave has no staff voice built);
     filled by :func:`~learnsurvey.analysis.figures.wave.build_wave_figures`."""
+    suggested_priorities: list[PrioritySuggestion] = Field(default_factory=list)
+    """Dimensions the analysis suggests as priorities, most reasons first
+    (:mod:`learnsurvey.analysis.priorities`)."""
+    strengths: list[StrengthFigure] = Field(default_factory=list)
+    """Dimensions the school is strong in (:mod:`learnsurvey.analysis.partners`): what a
+    partner suggestion for another school reads."""
+    outcomes: list[SchoolOutcome] = Field(default_factory=list)
+    """Where the school stands on each outcome measure; filled by
+    :func:`~learnsurvey.analysis.figures.wave.build_wave_figures`."""
 
     def score(self, kind: str, score: str) -> ScoreFigure | None:
         """The figure of one score, or None when there is none."""

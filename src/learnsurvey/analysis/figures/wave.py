@@ -9,6 +9,7 @@ from __future__ import annotations
 from ..inputs import ReportInputs
 from ._base import Figures
 from .global_ import GlobalFigures, build_global_figures
+from .outcomes import OutcomeFigures
 from .school import SchoolFigures, build_school_figures
 from .staff import StaffVoices, build_staff_voices
 from .trust import TrustFigures, build_trust_figures
@@ -26,6 +27,8 @@ class WaveFigures(Figures):
     trusts: dict[str, TrustFigures]
     """By trust name."""
     global_: GlobalFigures
+    outcomes: OutcomeFigures | None = None
+    """Learning beside outcomes (None when the wave has no outcome measures)."""
 
 
 def build_wave_figures(inputs: ReportInputs) -> WaveFigures:

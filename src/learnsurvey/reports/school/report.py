@@ -20,6 +20,7 @@ from learnsurvey.analysis.figures.over_time import OverTimeFigures
 from learnsurvey.analysis.figures.school import SchoolFigures, SimilarGroup, build_school_figures
 from learnsurvey.analysis.figures.staff import build_staff_voices
 from learnsurvey.analysis.inputs import ReportInputs
+from learnsurvey.reports.plans import SchoolPlan
 
 from .. import format as fmt
 from ..charts import Chart, Table
@@ -123,8 +124,11 @@ class SchoolReports:
         gettext: Gettext | None = None,
         figures: Mapping[str, SchoolFigures] | None = None,
         over_time: OverTimeFigures | None = None,
+        plans: Mapping[str, SchoolPlan] | None = None,
     ) -> None:
         self.inputs = inputs
+        self.plans = dict(plans or {})
+        """Each school's priorities and actions, by school key (the platform's records)."""
         self.over_time = over_time
         """The figures over time of a series of waves ending with this one (None: one
         wave only, or not given)."""

@@ -13,6 +13,7 @@ from learnsurvey.analysis.figures.staff import StaffVoice, StaffVoices, build_st
 from learnsurvey.analysis.figures.trust import TrustFigures
 from learnsurvey.analysis.figures.trust_build import TrustFiguresBuilder
 from learnsurvey.analysis.inputs import ReportInputs
+from learnsurvey.reports.plans import SchoolPlan
 
 from .. import format as fmt
 from ..charts import Chart, Table
@@ -80,8 +81,11 @@ class TrustReports:
         *,
         over_time: OverTimeFigures | None = None,
         staff_voices: Mapping[str, StaffVoice] | None = None,
+        plans: Mapping[str, SchoolPlan] | None = None,
     ) -> None:
         self.inputs = inputs
+        self.plans = dict(plans or {})
+        """Every school's priorities and actions, by school key (the platform's records)."""
         self._given = dict(figures) if figures is not None else None
         self._builder = TrustFiguresBuilder(inputs) if figures is None else None
         self.over_time = over_time

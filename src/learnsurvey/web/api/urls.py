@@ -6,6 +6,10 @@ platform comes from a third party. The schema itself is served (unauthenticated)
 
 from ninja import NinjaAPI
 
+from learnsurvey.web.improvement.api import router as improvement_router
+from learnsurvey.web.partners.api import router as partners_router
+from learnsurvey.web.schools.api import router as schools_router
+
 from .auth import BearerToken
 from .v1 import router
 
@@ -20,6 +24,10 @@ api = NinjaAPI(
     urls_namespace="api",
 )
 api.add_router("/v1/", router)
+# Each app owns its part of v1; the paths do not overlap.
+api.add_router("/v1/", improvement_router)
+api.add_router("/v1/", partners_router)
+api.add_router("/v1/", schools_router)
 
 app_name = "api"
 # Ninja reverses its own views as "<urls_namespace>:…": its patterns go straight into this

@@ -1,0 +1,1 @@
+"""Partner schools: schools strong where a school is weak, found only when they opted in."""
