@@ -104,7 +104,7 @@ bench-exports: $(VENV)/.installed-bench
 
 ## r-tools: install R and the packages the golden scripts and the R benchmark use (Debian, root)
 R_PACKAGES := r-cran-psych r-cran-gparotation r-cran-psychtools r-cran-lme4 r-cran-lavaan \
-	r-cran-metafor r-cran-jsonlite r-cran-data.table
+	r-cran-metafor r-cran-jsonlite r-cran-data.table r-cran-sandwich
 r-tools:
 	apt-get update -qq
 	DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $(R_PACKAGES)
@@ -115,6 +115,9 @@ golden:
 	Rscript tests/golden/polychoric_effects_multilevel.R
 	Rscript tests/golden/trend_mdc.R
 	Rscript tests/golden/meta_dl.R
+	Rscript tests/golden/outcomes_cor.R
+	Rscript tests/golden/did.R
+	Rscript tests/golden/families.R
 
 ## calibrate: refit the synthetic model to shared/phase-one-targets.yaml
 calibrate: $(VENV)/.installed-base

@@ -180,6 +180,12 @@ def analyse(
     is_flag=True,
     help="Also write the staff's answers (staff-survey, with a role column) to <name>.staff.<ext>.",
 )
+@click.option(
+    "--outcomes",
+    is_flag=True,
+    help="Also write the schools' outcome measures (KS2 or Progress 8, attendance, "
+    "suspensions; two years) to <name>.outcomes.csv beside the context.",
+)
 def synth(
     n_responses: int,
     n_schools: int,
@@ -190,6 +196,7 @@ def synth(
     params_ref: str,
     n_waves: int,
     staff: bool,
+    outcomes: bool = False,
 ) -> None:
     """Write synthetic responses calibrated to the Phase One report."""
     from learnsurvey.synth import load_params
@@ -208,6 +215,7 @@ def synth(
                 n_waves=n_waves,
                 staff=staff,
                 context=context_path,
+                outcomes=outcomes,
                 on_rows=advance,
             )
     except (ValueError, OSError) as exc:
@@ -223,6 +231,8 @@ def synth(
         console.print(f"The {len(files.series.changes)} planted changes: [bold]{files.changes}[/].")
     if files.staff is not None:
         console.print(f"Wrote {files.staff_rows:,} staff answers to [bold]{files.staff}[/].")
+    if files.outcomes is not None:
+        console.print(f"Wrote the schools' outcome measures to [bold]{files.outcomes}[/].")
 
 
 @main.command()

@@ -94,6 +94,14 @@ class Target:
     help="With --responses: the staff survey's responses for the same wave.",
 )
 @click.option(
+    "--outcomes",
+    "outcomes_path",
+    type=click.Path(path_type=Path, dir_okay=False, exists=True),
+    default=None,
+    help="With --responses: the schools' outcome measures (CSV: school, year, measure, "
+    "unit, value), for learning beside outcomes.",
+)
+@click.option(
     "--previous-wave",
     default=None,
     help="With --responses: the label of the earlier wave to compare with "
@@ -117,13 +125,16 @@ def report(
     instrument_ref: str,
     context_path: Path | None,
     staff_path: Path | None,
+    outcomes_path: Path | None,
     previous_wave: str | None,
     min_group_size: int | None,
 ) -> None:
     """Write a report as a standalone HTML file and an A4 PDF."""
     target = Target(school, trust, global_, all_schools)
-    if responses is None and (context_path or staff_path or previous_wave):
-        raise click.UsageError("--context, --staff and --previous-wave go with --responses")
+    if responses is None and (context_path or staff_path or outcomes_path or previous_wave):
+        raise click.UsageError(
+            "--context, --staff, --outcomes and --previous-wave go with --responses"
+        )
     started = time.perf_counter()
     over_time = None
     try:
@@ -134,6 +145,7 @@ def report(
                 wave=wave,
                 context=context_path,
                 staff=staff_path,
+                outcomes=outcomes_path,
                 previous_wave=previous_wave,
                 min_group_size=min_group_size,
             )
@@ -176,6 +188,7 @@ def _inputs_from_files(
     wave: str | None,
     context: Path | None,
     staff: Path | None,
+    outcomes: Path | None,
     previous_wave: str | None,
     min_group_size: int | None,
 ) -> ReportInputs:
@@ -197,6 +210,7 @@ def _inputs_from_files(
             context=context,
             staff=staff,
             staff_instrument=staff_instrument,
+            outcomes=outcomes,
             progress=lambda n: bar.advance(task, n),
         )
 

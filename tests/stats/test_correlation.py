@@ -1,4 +1,5 @@
-"""Tests for learnsurvey.stats.correlation (golden: tests/golden/polychoric_effects_multilevel)."""
+"""Tests for learnsurvey.stats.correlation (golden: tests/golden/polychoric_effects_multilevel,
+and tests/golden/outcomes_cor for Pearson's r)."""
 
 from __future__ import annotations
 
@@ -12,7 +13,7 @@ import pytest
 from numpy.typing import NDArray
 
 from learnsurvey.stats._bvn import bvn_cdf
-from learnsurvey.stats.correlation import Polychoric, cov_to_corr, polychoric
+from learnsurvey.stats.correlation import Polychoric, cov_to_corr, pearson, polychoric
 
 GOLDEN = Path(__file__).resolve().parents[1] / "golden" / "polychoric_effects_multilevel.json"
 CASES = ["bfi_ac", "bfi_ac_pairwise", "bfi_a_top_merged", "bfi_c_middle_empty"]
@@ -226,3 +227,63 @@ def test_it_rejects_bad_covariance() -> None:
         cov_to_corr(np.array([[1.0, 0.0], [0.0, 0.0]]))
     with pytest.raises(ValueError, match="symmetric"):
         cov_to_corr(np.array([[1.0, 0.5], [0.2, 1.0]]))
+
+
+# --- Pearson's r with its Fisher-z interval (golden: tests/golden/outcomes_cor.R) -----------
+
+PEARSON_GOLDEN = Path(__file__).resolve().parents[1] / "golden" / "outcomes_cor.json"
+PEARSON_CASES = [
+    "swiss_fertility_education",
+    "swiss_agriculture_examination",
+    "swiss_catholic_mortality",
+    "swiss_fertility_education_90",
+    "mtcars_mpg_wt",
+    "mtcars_qsec_mpg",
+    "mtcars_first_five",
+    "gappy",
+]
+
+
+def _pearson_case(name: str) -> dict[str, Any]:
+    cases: dict[str, Any] = json.loads(PEARSON_GOLDEN.read_text())["cases"]
+    return dict(cases[name])
+
+
+@pytest.mark.parametrize("name", PEARSON_CASES)
+def test_it_matches_r_cor_test(name: str) -> None:
+    g = _pearson_case(name)
+    x = [np.nan if v is None else v for v in g["x"]]
+    y = [np.nan if v is None else v for v in g["y"]]
+    fit = pearson(x, y, confidence=g["confidence"])
+    assert fit.n == g["n"]
+    assert fit.df == g["df"]
+    for field in ("r", "ci_low", "ci_high", "t", "p"):
+        assert getattr(fit, field) == pytest.approx(g[field], rel=1e-9, abs=1e-12), field
+
+
+def test_it_gives_no_interval_below_four_pairs_and_no_r_for_a_constant() -> None:
+    three = pearson([1.0, 2.0, 4.0], [2.0, 1.0, 5.0])
+    assert three.n == 3
+    assert np.isfinite(three.r)
+    assert np.isfinite(three.p)
+    assert np.isnan(three.ci_low)
+    assert np.isnan(three.ci_high)
+    flat = pearson([1.0, 1.0, 1.0, 1.0], [1.0, 2.0, 3.0, 4.0])
+    assert np.isnan(flat.r)
+    assert np.isnan(flat.p)
+    assert np.isnan(flat.ci_low)
+
+
+@pytest.mark.parametrize(
+    ("x", "y", "kwargs"),
+    [
+        ([1.0, 2.0, 3.0], [1.0, 2.0], {}),
+        ([[1.0, 2.0, 3.0]], [[1.0, 2.0, 3.0]], {}),
+        ([1.0, 2.0, np.inf, 4.0], [1.0, 2.0, 3.0, 4.0], {}),
+        ([1.0, 2.0, np.nan, 4.0], [1.0, np.nan, 3.0, 4.0], {}),
+        ([1.0, 2.0, 3.0, 4.0], [1.0, 2.0, 3.0, 5.0], {"confidence": 1.0}),
+    ],
+)
+def test_it_refuses_bad_pairs(x: Any, y: Any, kwargs: dict[str, Any]) -> None:
+    with pytest.raises(ValueError, match=r"x and y|pairs|confidence"):
+        pearson(x, y, **kwargs)

@@ -18,6 +18,7 @@ from learnsurvey.web.demo.accounts import create_demo_accounts
 from learnsurvey.web.demo.management.commands.demo import focus_schools
 from learnsurvey.web.demo.phase_one import LoadedWave, answer_strings, load_phase_one
 from learnsurvey.web.demo.series import LoadedDemo, load_demo, plan_demo
+from learnsurvey.web.improvement.models import Priority
 from learnsurvey.web.schools.models import School, Trust
 from learnsurvey.web.waves.actions import decode_answers
 from learnsurvey.web.waves.models import (
@@ -110,6 +111,7 @@ def test_it_loads_the_same_data_for_the_same_seed(db: None) -> None:
     Response.objects.all().delete()
     AccessCode.objects.all().delete()
     Participation.objects.all().delete()
+    Priority.objects.all().delete()  # they protect their baseline waves
     Wave.objects.all().delete()
     School.objects.all().delete()
     Trust.objects.all().delete()

@@ -1,8 +1,16 @@
-"""Benchmarks a school is read against: similar schools (same phase and FSM quartile) and
-its own previous wave. Computed once per wave for every school; Django-free.
+"""Benchmarks a school is read against: similar schools and its own previous wave. Computed
+once per wave for every school; Django-free.
 
 Similar schools
 ---------------
+A school's similar schools are the other schools of its *family*: schools of the same phase
+with similar intakes (size, FSM, EAL and SEND %, region), grouped by the standardised
+distance of :mod:`learnsurvey.analysis.families` into a partition of families of at least
+20 schools (:func:`~learnsurvey.analysis.families.school_families`).
+:func:`similar_benchmarks` takes any such partition. Where the context is too thin for
+families (a phase with fewer than 40 schools with full context, or a school lacking a
+figure), the rule below applies: phase × FSM quartile (:func:`similar_schools`).
+
 Schools are put in FSM quartiles by the share of their pupils eligible for free school meals
 (``fsm_pct``), with the quartile boundaries taken across the wave's schools that have a
 figure (the 25th, 50th and 75th percentiles, linear interpolation; a school exactly on a

@@ -26,6 +26,7 @@ __all__ = [
     "CONTEXT_COLUMNS",
     "ReportInputs",
     "inputs_from_files",
+    "read_outcomes",
     "school_context",
     "split_staff_waves",
     "split_waves",
@@ -121,6 +122,38 @@ def school_context(table: pd.DataFrame | None, schools: Iterable[str]) -> pd.Dat
     return table[list(CONTEXT_COLUMNS)].sort_values("school").reset_index(drop=True)
 
 
+OUTCOME_FILE_COLUMNS = ("school", "year", "measure", "unit", "value")
+
+
+def read_outcomes(path: Path | str) -> pd.DataFrame:
+    """Read an outcomes CSV (long: one row per school, year and measure; columns ``school,
+    year, measure, unit, value``, others ignored) into the table of
+    :attr:`ReportInputs.outcomes`. ValueError, naming the row, on a missing column, an
+    empty school, year or measure, or a value that is not a number (an empty value is
+    allowed: it is left out)."""
+    path = Path(path)
+    try:
+        table = pd.read_csv(path, dtype=str, keep_default_na=False)
+    except (OSError, pd.errors.ParserError, UnicodeDecodeError) as exc:
+        raise ValueError(f"{path}: cannot read outcomes: {exc}") from None
+    missing = [c for c in OUTCOME_FILE_COLUMNS if c not in table.columns]
+    if missing:
+        raise ValueError(f"{path}: row 1: the outcomes need the columns {', '.join(missing)}")
+    table = table[list(OUTCOME_FILE_COLUMNS)].apply(lambda c: c.str.strip())
+    for column in ("school", "year", "measure"):
+        empty = table.index[table[column] == ""]
+        if len(empty):
+            raise ValueError(f"{path}: row {int(empty[0]) + 2}: no {column}")
+    values = pd.to_numeric(table["value"].where(table["value"] != ""), errors="coerce")
+    bad = table.index[values.isna() & (table["value"] != "")]
+    if len(bad):
+        row = int(bad[0])
+        raise ValueError(f"{path}: row {row + 2}: value {table.at[row, 'value']!r} is not a number")
+    table["value"] = values.astype(float)
+    out: pd.DataFrame = table.reset_index(drop=True)
+    return out
+
+
 def _truthy(value: object) -> bool:
     if isinstance(value, str):
         return value.strip().lower() in {"1", "true", "yes", "y"}
@@ -212,10 +245,12 @@ def inputs_from_files(
     context: Path | None = None,
     staff: Path | None = None,
     staff_instrument: Instrument | None = None,
+    outcomes: Path | None = None,
     progress: Callable[[int], None] | None = None,
 ) -> ReportInputs:
-    """Read a responses file in the import format (and optionally its school context and a
-    staff file) into :class:`ReportInputs`.
+    """Read a responses file in the import format (and optionally its school context, a
+    staff file and the schools' outcome measures, :func:`read_outcomes`) into
+    :class:`ReportInputs`.
 
     The file may hold several waves: ``wave`` chooses one (needed when there are several),
     and the previous wave is ``previous_wave`` or else the wave that first appears just
@@ -252,6 +287,7 @@ def inputs_from_files(
         previous_wave=previous_wave,
         staff=staff_stats,
         staff_by_role=by_role,
+        outcomes=read_outcomes(outcomes) if outcomes is not None else None,
     )
 
 

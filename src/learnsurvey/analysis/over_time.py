@@ -33,7 +33,7 @@ seasons differ. Django-free.
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import numpy as np
 import pandas as pd
@@ -52,7 +52,9 @@ from learnsurvey.stats.disclosure import (
 from learnsurvey.stats.effects import hedges_g, mean_interval, welch_difference
 from learnsurvey.stats.trend import minimal_detectable_change, weighted_trend
 
+from .benchmarks import similar_schools
 from .groups import CONFIDENCE, by_school_attribute, group_summary
+from .impact import school_impacts
 from .key_stages import phase_effects, shown_stages
 from .statistics import WaveStatistics
 from .timeline import Timeline
@@ -423,6 +425,9 @@ class OverTimeTables:
     whole_trends: pd.DataFrame
     key_stage_decline: pd.DataFrame
     """:func:`key_stage_decline`."""
+    school_impacts: pd.DataFrame = field(default_factory=pd.DataFrame)
+    """:data:`~learnsurvey.analysis.impact.IMPACT_COLUMNS`
+    (:func:`~learnsurvey.analysis.impact.school_impacts`)."""
 
 
 def over_time_tables(timeline: Timeline) -> OverTimeTables:
@@ -443,10 +448,20 @@ def over_time_tables(timeline: Timeline) -> OverTimeTables:
     def trends(level: _Level) -> pd.DataFrame:
         return wave_trends(level.raw, level.hidden, timeline, comp)
 
+    school_changes = changes(schools)
+    similar = similar_schools(timeline.schools)
+    impacts = school_impacts(
+        schools.raw,
+        school_changes,
+        dict(zip(similar["school"].astype(str), similar["group"], strict=True)),
+        [w.wave for w in timeline.waves],
+        threshold=timeline.threshold,
+    )
     return OverTimeTables(
         comparable=comp,
         schools=keep_columns(schools.shown, POINT_COLUMNS),
-        school_changes=changes(schools),
+        school_changes=school_changes,
+        school_impacts=impacts,
         school_trends=trends(schools),
         trusts=keep_columns(trusts.shown, POINT_COLUMNS),
         trust_changes=changes(trusts),

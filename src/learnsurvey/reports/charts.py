@@ -26,6 +26,7 @@ __all__ = [
     "PALETTE",
     "Chart",
     "Table",
+    "binned_scatter_chart",
     "group_dumbbell_chart",
     "make_chart",
     "vega_bundle",
@@ -318,3 +319,63 @@ def group_dumbbell_chart(
         width=WIDTH - 190, height=height, description=alt_text
     )
     return make_chart(chart_id, title, alt_text, chart, table)
+
+
+# --- learning beside outcomes (the global report) -------------------------------------------
+
+
+def binned_scatter_chart(
+    chart_id: str,
+    title: str,
+    alt_text: str,
+    rows: Sequence[Mapping[str, Any]],
+    table: Table,
+    *,
+    panels: Sequence[str],
+    y_title: str,
+    y_domain: tuple[float, float],
+    columns: int = 2,
+) -> Chart:
+    """A binned scatter in small multiples, one panel per outcome measure (``panels``, each
+    with its own x scale): per bin a point at the bin's mean of the measure (x) and the mean
+    of its schools' means (y), with the 95% interval of that mean as a vertical whisker and
+    the bin's range of the measure as a light horizontal bar. No single school is drawn.
+
+    ``rows``: panel, x, x_low, x_high, mean, low, high, n (schools in the bin)."""
+    if not rows:
+        raise ValueError("a binned scatter needs at least one bin")
+    frame = pd.DataFrame(list(rows))
+    x = alt.X("x:Q", title=None, scale=alt.Scale(zero=False, nice=True))
+    y = alt.Y("mean:Q", title=y_title, scale=alt.Scale(domain=list(y_domain), zero=False))
+    base = alt.Chart().encode(x=x)
+    spread = base.mark_rule(color="#9a9a9a", strokeWidth=1).encode(
+        x=alt.X("x_low:Q", title=None), x2="x_high:Q", y=y
+    )
+    whisker = base.mark_rule(color=PALETTE[0], strokeWidth=1.5).encode(
+        y=alt.Y("low:Q", title=y_title), y2="high:Q"
+    )
+    points = base.mark_point(filled=True, size=55, opacity=1, color=PALETTE[0]).encode(
+        y=y,
+        tooltip=[
+            "panel:N",
+            alt.Tooltip("x:Q", format=".2f", title="measure"),
+            alt.Tooltip("mean:Q", format=".2f"),
+            alt.Tooltip("low:Q", format=".2f"),
+            alt.Tooltip("high:Q", format=".2f"),
+            alt.Tooltip("n:Q", title="schools"),
+        ],
+    )
+    layered = alt.layer(spread, whisker, points, data=frame).properties(
+        width=PANEL_WIDTH + 60, height=PANEL_HEIGHT + 30
+    )
+    chart = layered.facet(
+        facet=alt.Facet(
+            "panel:N",
+            sort=list(panels),
+            title=None,
+            header=alt.Header(labelFontWeight="bold", labelLimit=0, labelFontSize=11),
+        ),
+        columns=columns,
+        spacing=16,
+    ).resolve_scale(x="independent")
+    return make_chart(chart_id, title, alt_text, chart.properties(description=alt_text), table)

@@ -27,7 +27,7 @@ import os
 import re
 import threading
 import unicodedata
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from concurrent.futures import Future, ProcessPoolExecutor, as_completed
 from dataclasses import dataclass
 from pathlib import Path
@@ -42,6 +42,7 @@ if TYPE_CHECKING:
     from learnsurvey.analysis.figures.over_time import OverTimeFigures
 
     from .global_ import GlobalReport
+    from .plans import SchoolPlan
 
 __all__ = [
     "ReportErrors",
@@ -140,9 +141,13 @@ _PREPARED: SchoolReports | None = None
 inherit it), or built by each spawned worker from the inputs (see :func:`_spawned_worker`)."""
 
 
-def _spawned_worker(inputs: ReportInputs, over_time: OverTimeFigures | None = None) -> None:
+def _spawned_worker(
+    inputs: ReportInputs,
+    over_time: OverTimeFigures | None = None,
+    plans: Mapping[str, SchoolPlan] | None = None,
+) -> None:
     global _PREPARED
-    _PREPARED = SchoolReports(inputs, over_time=over_time)
+    _PREPARED = SchoolReports(inputs, over_time=over_time, plans=plans)
 
 
 def _school_job(key: str, name: str, stem: str, out_dir: Path) -> ReportFiles | str:
@@ -263,7 +268,7 @@ def write_school_reports(
             n_workers,
             mp_context=multiprocessing.get_context("spawn"),
             initializer=_spawned_worker,
-            initargs=(inputs, reports.over_time),
+            initargs=(inputs, reports.over_time, reports.plans),
         )
         _run_pool(pool, _largest_first(inputs, keys), names, stems, out_dir, finished)
     # Only now, if no worker wrote it: the chart script comes from vl-convert, whose threads

@@ -139,6 +139,7 @@ __all__ = [
     "keep_rows",
     "publication_plan",
     "publishable_mask",
+    "quantile_bins",
     "require_publishable",
     "response_level_plan",
     "suppress",
@@ -246,6 +247,40 @@ def enough_schools(n_schools: float | None, minimum: int = MIN_GROUP_SCHOOLS) ->
     return bool(
         enough_schools_mask(np.array([np.nan if n_schools is None else n_schools]), minimum)[0]
     )
+
+
+def quantile_bins(
+    values: ArrayLike, *, bins: int, minimum: int = MIN_GROUP_SCHOOLS
+) -> NDArray[np.int64]:
+    """Each school's bin (0, 1, ...) in quantile bins of ``values``, every bin holding at
+    least ``minimum`` schools (rule 5), for a binned scatter that shows no single school.
+
+    The schools are ranked by value (ties by position, so the result is deterministic) and
+    cut into :math:`b = \\min(\\text{bins}, \\lfloor k / \\text{minimum} \\rfloor)`
+    groups of :math:`\\lfloor k/b \\rfloor` or :math:`\\lceil k/b \\rceil` schools in rank
+    order (school of rank :math:`i` goes to bin :math:`\\lfloor i b / k \\rfloor`), where
+    :math:`k` is the number of schools with a value. Schools with no value (NaN) get -1, and
+    so do all of them when fewer than ``minimum`` have one: nothing may be binned.
+
+    Raises
+    ------
+    ValueError
+        If ``bins`` or ``minimum`` is below 1.
+    """
+    if bins < 1:
+        raise ValueError(f"the number of bins must be at least 1, not {bins}")
+    if minimum < 1:
+        raise ValueError(f"the minimum number of schools must be at least 1, not {minimum}")
+    x = _as_float(np.ravel(np.asarray(values, dtype=object)))
+    out = np.full(x.shape, -1, dtype=np.int64)
+    known = np.flatnonzero(~np.isnan(x))
+    k = int(known.size)
+    n_bins = min(bins, k // minimum)
+    if n_bins < 1:
+        return out
+    order = known[np.argsort(x[known], kind="stable")]
+    out[order] = (np.arange(k) * n_bins) // k
+    return out
 
 
 def enough_schools_mask(n_schools: ArrayLike, minimum: int) -> NDArray[np.bool_]:

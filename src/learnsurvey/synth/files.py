@@ -3,7 +3,9 @@
 One responses file (every wave, with its label in the ``wave`` column), the school context
 beside it (``<name>.schools.csv``: every school that ever took part), with several waves
 the planted changes (``<name>.changes.csv``) and, when asked, the staff's answers
-(``<name>.staff.<ext>``, with a ``role`` column, for the staff instrument).
+(``<name>.staff.<ext>``, with a ``role`` column, for the staff instrument) and the schools'
+outcome measures (``<name>.outcomes.csv`` beside the context, long: school, urn, year,
+measure, unit, value; :mod:`.outcomes`).
 """
 
 from __future__ import annotations
@@ -16,6 +18,7 @@ from learnsurvey.instruments import Instrument, load_instrument
 from learnsurvey.io import write_responses
 
 from .model import ResponseModel
+from .outcomes import series_outcomes
 from .params import SynthParams
 from .staff import StaffModel
 from .waves import SyntheticWaves, plan_waves
@@ -36,6 +39,7 @@ class SynthFiles:
     changes: Path | None
     staff: Path | None
     staff_rows: int
+    outcomes: Path | None = None
 
 
 def staff_path(out: Path) -> Path:
@@ -54,12 +58,14 @@ def write_synthetic(
     n_waves: int = 1,
     staff: bool = False,
     context: Path | None = None,
+    outcomes: bool = False,
     on_rows: Callable[[int], None] | None = None,
 ) -> SynthFiles:
     """Write ``n_waves`` synthetic waves (the first of ``n_responses`` pupils in
     ``n_schools`` schools) and their companions; ValueError on impossible sizes.
 
-    With one wave and no staff the files are exactly those of earlier versions."""
+    With one wave, no staff and no outcomes the files are exactly those of earlier
+    versions."""
     if n_responses < n_schools:
         raise ValueError("--responses must be at least --schools")
     model = ResponseModel(instrument, params)
@@ -77,4 +83,13 @@ def write_synthetic(
         staff_model = StaffModel.default(model, load_instrument(STAFF_INSTRUMENT))
         staff_file = staff_path(out)
         staff_rows = write_responses(staff_file, staff_model.tables(series))
-    return SynthFiles(series, out, rows, context, changes, staff_file, staff_rows)
+    outcomes_file = None
+    if outcomes:
+        outcomes_file = outcomes_path(out, context)
+        series_outcomes(series).to_csv(outcomes_file, index=False)
+    return SynthFiles(series, out, rows, context, changes, staff_file, staff_rows, outcomes_file)
+
+
+def outcomes_path(out: Path, context: Path) -> Path:
+    """Where the outcomes of ``out`` go: beside the context, ``<name>.outcomes.csv``."""
+    return context.with_name(f"{out.stem}.outcomes.csv")

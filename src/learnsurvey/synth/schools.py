@@ -1,4 +1,5 @@
-"""Synthetic schools: phase, size, key stages, context and trust."""
+"""Synthetic schools: phase, size, key stages, context (FSM, EAL and SEND %, pupils on roll,
+region, inspection rating) and trust."""
 
 from __future__ import annotations
 
@@ -65,6 +66,26 @@ _PLACES = [
     "Woodlands",
     "Yewtree",
 ]
+_REGIONS = {
+    "North East": 0.04,
+    "North West": 0.13,
+    "Yorkshire and the Humber": 0.10,
+    "East Midlands": 0.09,
+    "West Midlands": 0.11,
+    "East of England": 0.12,
+    "London": 0.12,
+    "South East": 0.17,
+    "South West": 0.12,
+}
+"""England's nine regions, in roughly their shares of state schools (DfE, *Schools, pupils
+and their characteristics*): schools not inspected are international, the rest English."""
+INTERNATIONAL = "International"
+_RESPONSE_SHARE = (0.5, 0.95)
+"""The share of a school's pupils on roll who answer: uniform between these."""
+_CONTEXT_STREAM = 1
+"""The random stream of the context added later (pupils on roll, region): ``[seed, 0, 1]``,
+apart from the schools' own ``[seed, 0]``, whose draws (and so the calibration) it leaves as
+they were."""
 _KINDS = {
     "primary": ("Primary School", "Primary Academy", "Infant and Junior School"),
     "secondary": ("Academy", "High School", "School", "Community College"),
@@ -85,6 +106,8 @@ class School:
     send_pct: float
     inspection_rating: str
     key_stage_shares: dict[str, float]
+    pupils: int = 0
+    """Pupils on roll (at least the responses of the school's first wave)."""
 
 
 def plan_schools(
@@ -119,22 +142,40 @@ def plan_schools(
     in_trust = rng.random(n_schools) >= p.standalone_share
     trust = rng.integers(0, len(p.trusts), n_schools)
     names = _names(rng, [str(ph) for ph in phase], set(taken))
+    roll, region = _context(seed, sizes, ratings)
     return [
         School(
             school=names[k],
             urn=school_urn(first + k),
             phase=str(phase[k]),
             trust=p.trusts[trust[k]] if in_trust[k] else "",
-            region="England" if ratings[k] != "not_inspected" else "International",
+            region=region[k],
             size=int(sizes[k]),
             fsm_pct=round(float(fsm[k]), 1),
             eal_pct=round(float(eal[k]), 1),
             send_pct=round(float(send[k]), 1),
             inspection_rating=str(ratings[k]),
             key_stage_shares=p.key_stage_shares[str(phase[k])],
+            pupils=int(roll[k]),
         )
         for k in range(n_schools)
     ]
+
+
+def _context(
+    seed: int | Sequence[int], sizes: NDArray[np.int64], ratings: NDArray[np.str_]
+) -> tuple[NDArray[np.int64], list[str]]:
+    """Pupils on roll (the responses over a response share drawn uniformly in
+    :data:`_RESPONSE_SHARE`) and the region (stratified over England's regions in their
+    shares, :data:`INTERNATIONAL` for schools not inspected), from their own stream."""
+    rng = np.random.default_rng([*_seed_list(seed), 0, _CONTEXT_STREAM])
+    share = rng.uniform(*_RESPONSE_SHARE, len(sizes))
+    roll = np.ceil(np.asarray(sizes, dtype=float) / share).astype(np.int64)
+    english = np.flatnonzero(ratings != "not_inspected")
+    region = [INTERNATIONAL] * len(sizes)
+    for k, name in zip(english, rng.permutation(_allocate(_REGIONS, len(english))), strict=True):
+        region[int(k)] = str(name)
+    return roll, region
 
 
 def school_urn(number: int) -> str:

@@ -8,6 +8,7 @@ urlpatterns = [
     path("exports/", include("learnsurvey.web.exports.urls")),
     path("reports/", include("learnsurvey.web.reports.urls")),
     path("waves/", include("learnsurvey.web.waves.urls")),
+    path("schools/", include("learnsurvey.web.schools.urls")),
     path("improvement/", include("learnsurvey.web.improvement.urls")),
     path("partners/", include("learnsurvey.web.partners.urls")),
     path("api/", include("learnsurvey.web.api.urls")),

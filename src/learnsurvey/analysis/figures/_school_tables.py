@@ -12,7 +12,6 @@ import pandas as pd
 from learnsurvey.analysis.benchmarks import (
     all_schools_benchmark,
     similar_benchmarks,
-    similar_schools,
     wave_change,
 )
 from learnsurvey.analysis.dashboard import (
@@ -22,6 +21,8 @@ from learnsurvey.analysis.dashboard import (
     school_scores,
     to_records,
 )
+from learnsurvey.analysis.families import school_families
+from learnsurvey.analysis.groups import school_table
 from learnsurvey.analysis.inputs import ReportInputs
 from learnsurvey.stats.disclosure import suppress
 
@@ -37,7 +38,9 @@ class SchoolTables:
     totals: list[Row]
     """One row per school with responses: ``school``, ``n``, ``suppressed``."""
     similar: dict[str, Row]
-    """Each school's similar-schools group (``group``, ``phase``, ``fsm_quartile``)."""
+    """Each school's similar-schools group: its family
+    (:func:`~learnsurvey.analysis.families.school_families`: ``group``, ``method``,
+    ``phase``, ``fsm_quartile``, ``n_family``)."""
     parts: dict[str, dict[str, list[Row]]] = field(default_factory=dict)
 
     def rows(self, part: str, school: str) -> list[Row]:
@@ -63,13 +66,15 @@ def _score_tables(inputs: ReportInputs, totals: pd.DataFrame) -> dict[str, pd.Da
     shown = int((~totals["suppressed"].astype(bool)).sum())
     against_all = all_schools_benchmark(scores, benchmark, n_schools=shown, threshold=t)
     in_wave = inputs.schools[inputs.schools["school"].isin(inputs.current.item_schools)]
-    similar = similar_schools(in_wave)
-    groups = dict(zip(similar["school"], similar["group"], strict=True))
+    families = school_families(in_wave)
+    groups = dict(zip(families["school"], families["family"], strict=True))
     out = {
         "scores": scores,
         "all_schools": against_all,
-        "similar_groups": similar,
+        "similar_groups": families.rename(columns={"family": "group"}),
         "similar": similar_benchmarks(stats, groups, threshold=t),
+        # Shrunken means (with their intervals) of the dimensions, cleared: the strengths.
+        "shrunken": school_table(stats, threshold=t),
     }
     if inputs.previous is not None:
         out["change"] = wave_change(stats, inputs.previous.stats, threshold=t)

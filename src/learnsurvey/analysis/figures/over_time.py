@@ -382,6 +382,7 @@ def _schools(tables: OverTimeTables, waves: list[str]) -> dict[str, SchoolOverTi
     points = _rows(tables.schools)
     changes = _rows(tables.school_changes)
     trends = _rows(tables.school_trends)
+    impacts = _rows(tables.school_impacts) if len(tables.school_impacts) else {}
     scores = tables.comparable.scores
     out = {}
     for school in sorted(points):
@@ -395,8 +396,32 @@ def _schools(tables: OverTimeTables, waves: list[str]) -> dict[str, SchoolOverTi
             series=_series(rows, scores, waves),
             changes=_by_pair([_change(r) for r in changes.get(school, [])], waves),
             trends=[_trend(r) for r in trends.get(school, [])],
+            impacts=[_impact(r) for r in impacts.get(school, [])],
         )
     return out
+
+
+def _impact(row: Row) -> ImpactFigure:
+    similar = row["n_similar_schools"]
+    return ImpactFigure(
+        kind=_kind(row["kind"]),
+        score=str(row["score"]),
+        from_wave=str(row["from_wave"]),
+        to_wave=str(row["to_wave"]),
+        change=as_number(row["change"]),
+        change_ci_low=as_number(row["change_ci_low"]),
+        change_ci_high=as_number(row["change_ci_high"]),
+        mdc=as_number(row["mdc"]),
+        similar_change=as_number(row["similar_change"]),
+        similar_ci_low=as_number(row["similar_ci_low"]),
+        similar_ci_high=as_number(row["similar_ci_high"]),
+        n_similar_schools=as_count(similar),
+        did=as_number(row["did"]),
+        did_ci_low=as_number(row["did_ci_low"]),
+        did_ci_high=as_number(row["did_ci_high"]),
+        verdict=row["verdict"],
+        suppressed=bool(row["suppressed"]),
+    )
 
 
 def _by_pair(changes: list[WaveChange], waves: list[str]) -> list[WaveChange]:

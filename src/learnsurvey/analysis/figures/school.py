@@ -150,13 +150,20 @@ class ChangeFigure(Figures):
 
 
 class SimilarGroup(Figures):
-    """The school's similar schools: same phase and FSM quartile."""
+    """The school's similar schools: its family of schools with similar intakes
+    (``method`` "family", :mod:`learnsurvey.analysis.families`), or, where the context is
+    too thin for families, the schools of the same phase and FSM quartile (``method``
+    "phase_fsm")."""
 
     group: str
     phase: str
-    fsm_quartile: int
+    fsm_quartile: int | None = None
+    """The FSM quartile (1 to 4) of the ``phase_fsm`` rule; None for a family."""
     n_schools: int | None
     """Other schools behind the benchmark; None when the benchmark is hidden."""
+    method: Literal["family", "phase_fsm"] = "phase_fsm"
+    n_family: int | None = None
+    """The schools of the wave in the family (or group), the school included."""
 
 
 class Headline(Figures):
@@ -276,6 +283,7 @@ def _school(
         inst,
     )
     items = tables.rows("items", school)
+    change = [ChangeFigure(**_pick(r, ChangeFigure)) for r in tables.rows("change", school)]
     return SchoolFigures(
         **base,
         similar=similar,
@@ -294,9 +302,24 @@ def _school(
         gender_effects=_effects(tables.rows("gender_effects", school), inst),
         highest_items=[_item(r, inst) for r in items if r["position"] == "highest"],
         lowest_items=[_item(r, inst) for r in items if r["position"] == "lowest"],
-        change=[ChangeFigure(**_pick(r, ChangeFigure)) for r in tables.rows("change", school)],
+        change=change,
         headline=_headline(scores),
+        **_acting(scores, change, tables.rows("shrunken", school)),
     )
+
+
+def _acting(
+    scores: list[ScoreFigure], change: list[ChangeFigure], shrunken: list[Row]
+) -> dict[str, Any]:
+    """The suggested priorities and the strengths, read from the school's cleared figures."""
+    # Imported here: both modules read this module's models.
+    from learnsurvey.analysis.partners import school_strengths
+    from learnsurvey.analysis.priorities import suggest_priorities
+
+    return {
+        "suggested_priorities": suggest_priorities(scores, change),
+        "strengths": school_strengths(scores, change, shrunken),
+    }
 
 
 def _pick(row: Row, model: type[Figures]) -> dict[str, Any]:
@@ -309,11 +332,14 @@ def _similar_group(group: Row | None, rows: list[Row]) -> SimilarGroup | None:
         return None
     overall = next((r for r in rows if r["kind"] == "overall"), None)
     shown = overall is not None and not overall["suppressed"]
+    quartile, size = group.get("fsm_quartile"), group.get("n_family")
     return SimilarGroup(
         group=str(group["group"]),
         phase=str(group["phase"]),
-        fsm_quartile=int(group["fsm_quartile"]),
+        fsm_quartile=int(quartile) if quartile is not None else None,
         n_schools=int(overall["n_schools"]) if shown and overall is not None else None,
+        method=group.get("method") or "phase_fsm",
+        n_family=int(size) if size is not None else None,
     )
 
 

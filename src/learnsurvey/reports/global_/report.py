@@ -18,6 +18,7 @@ from datetime import date
 from typing import Any
 
 from learnsurvey.analysis.figures.global_ import GlobalFigures, build_global_figures
+from learnsurvey.analysis.figures.outcomes import OutcomeFigures
 from learnsurvey.analysis.figures.over_time import OverTimeFigures
 from learnsurvey.analysis.inputs import ReportInputs
 from learnsurvey.analysis.labels import Gettext
@@ -32,6 +33,7 @@ from .high_shares import high_section
 from .inspection import inspection_section
 from .key_stages import key_stage_section
 from .method import failure_words, notice
+from .outcomes import outcomes_section
 from .over_time import over_time_section
 from .pattern import notions_section
 from .reliability import reliability_section
@@ -64,6 +66,13 @@ class GlobalReport(ReportHeader):
     """Said once at the top when the wave-level tables cannot be computed."""
     over_time: Section | None = None
     """The waves over time (one line when there is only one wave); after the sections."""
+    outcomes: Section | None = None
+    """Learning beside outcomes (None: the wave has no outcome measures); last."""
+
+    @property
+    def extra_sections(self) -> list[Section]:
+        """The sections after the numbered nine: over time, learning beside outcomes."""
+        return [s for s in (self.over_time, self.outcomes) if s is not None]
 
 
 def _same(text: str) -> str:
@@ -79,6 +88,7 @@ def build_global_report(
     gettext: Gettext | None = None,
     figures: GlobalFigures | None = None,
     over_time: OverTimeFigures | None = None,
+    outcomes: OutcomeFigures | None = None,
 ) -> GlobalReport:
     """The global report of ``inputs``' wave.
 
@@ -89,10 +99,16 @@ def build_global_report(
     it is absent; when the wave is too small for the wave tables, every section but the
     sample says it cannot be computed. ``gettext`` translates the report's words (British
     English by default). ``over_time``, the figures over a series of waves ending with
-    this one, adds the section over time.
+    this one, adds the section over time. ``outcomes``, the wave's learning beside
+    outcomes (:func:`~learnsurvey.analysis.outcomes.build_outcome_figures`), adds that
+    section; when not given it is built from ``inputs.outcomes`` (none: no section).
     """
     _ = gettext or _same
     figures = figures if figures is not None else build_global_figures(inputs)
+    if outcomes is None and inputs.outcomes is not None:
+        from learnsurvey.analysis.outcomes import build_outcome_figures
+
+        outcomes = build_outcome_figures(inputs)
     ctx = GlobalContext(
         figures=figures,
         inst=inputs.instrument,
@@ -112,6 +128,7 @@ def build_global_report(
         with_published=published is not None,
         notice=notice(figures.failure, _),
         over_time=over_time_section(ctx, over_time),
+        outcomes=outcomes_section(ctx, outcomes, number=len(SECTIONS) + 2),
     )
 
 

@@ -5,10 +5,11 @@
 and :meth:`SchoolReports.build` turns one school's into a :class:`SchoolReport`: each
 section's tables, chart and words come from the module named for it (:mod:`.headline`,
 :mod:`.scores`, :mod:`.bands`, :mod:`.groups`, :mod:`.items`, :mod:`.change`,
-:mod:`.over_time`, :mod:`.staff`). Given the figures over time
-(:class:`~learnsurvey.analysis.figures.over_time.OverTimeFigures`), the report has an
+:mod:`.over_time`, :mod:`.staff`, :mod:`.plans`, :mod:`.outcomes`). Given the figures over
+time (:class:`~learnsurvey.analysis.figures.over_time.OverTimeFigures`), the report has an
 "Over time" section; the staff survey's figures come with the school's own
-(``SchoolFigures.staff``).
+(``SchoolFigures.staff``); the school's priorities (``plans``) add "Priorities and their
+impact", and outcome measures (``SchoolFigures.outcomes``) add "Outcomes".
 """
 
 from __future__ import annotations
@@ -16,9 +17,11 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
+from learnsurvey.analysis.figures.outcomes import OutcomeFigures
 from learnsurvey.analysis.figures.over_time import OverTimeFigures
 from learnsurvey.analysis.figures.school import SchoolFigures, SimilarGroup, build_school_figures
 from learnsurvey.analysis.figures.staff import build_staff_voices
+from learnsurvey.analysis.figures.wave import with_outcomes
 from learnsurvey.analysis.inputs import ReportInputs
 from learnsurvey.reports.plans import SchoolPlan
 
@@ -33,7 +36,9 @@ from .change import change_section
 from .groups import Breakdown, breakdown, group_figure
 from .items import item_table
 from .lines import ScoreLine, score_lines
+from .outcomes import OutcomesSection, outcomes_section
 from .over_time import OverTimeSection, over_time_section
+from .plans import PlansSection, plans_section
 from .scores import benchmark_figure, benchmark_table, scores_table
 from .staff import StaffSection, staff_section
 from .tables import Gettext
@@ -79,6 +84,10 @@ class SchoolReport(ReportHeader):
     """Whether the school responded in the previous wave (when there is one)."""
     over_time: OverTimeSection = OverTimeSection(shown=False)
     staff: StaffSection = StaffSection(shown=False)
+    plans: PlansSection = PlansSection(shown=False)
+    """The school's priorities, their actions and impact (not shown: none set)."""
+    outcomes: OutcomesSection = OutcomesSection(shown=False)
+    """Where the school stands on each outcome measure (not shown: none imported)."""
     hidden: int
     """Figures in this report not shown to protect small groups (dashes and omitted rows)."""
 
@@ -104,10 +113,16 @@ def _hidden(tables: list[Table | None], omitted: int) -> int:
 def similar_label(group: SimilarGroup, _: Gettext) -> str:
     """The group in words, with the number of other schools when the benchmark is shown (a
     count of schools, at least three, never of pupils)."""
-    label = _("%(phase)s schools in free-school-meals quartile %(q)s of 4") % {
-        "phase": group.phase.replace("_", "-"),
-        "q": group.fsm_quartile,
-    }
+    if group.method == "family":
+        label = _("a family of %(k)s %(phase)s schools with similar intakes") % {
+            "k": group.n_family,
+            "phase": group.phase.replace("_", "-"),
+        }
+    else:
+        label = _("%(phase)s schools in free-school-meals quartile %(q)s of 4") % {
+            "phase": group.phase.replace("_", "-"),
+            "q": group.fsm_quartile,
+        }
     if group.n_schools is not None:
         return label + " " + _("(%(k)s other schools)") % {"k": group.n_schools}
     return label + " " + _("(too few other schools to show a benchmark)")
@@ -125,6 +140,7 @@ class SchoolReports:
         figures: Mapping[str, SchoolFigures] | None = None,
         over_time: OverTimeFigures | None = None,
         plans: Mapping[str, SchoolPlan] | None = None,
+        outcomes: OutcomeFigures | None = None,
     ) -> None:
         self.inputs = inputs
         self.plans = dict(plans or {})
@@ -134,7 +150,12 @@ class SchoolReports:
         wave only, or not given)."""
         self._ = gettext or (lambda s: s)
         self.guidance: Guidance = load_guidance(inputs.instrument)
-        self.figures = dict(figures) if figures is not None else _built(inputs)
+        self.outcomes = outcomes if outcomes is not None else _wave_outcomes(inputs)
+        """The wave's learning beside outcomes (the correlations a school reads its own
+        standing beside); built from ``inputs.outcomes`` when not given."""
+        self.figures = (
+            dict(figures) if figures is not None else with_outcomes(_built(inputs), self.outcomes)
+        )
 
     @property
     def schools(self) -> list[str]:
@@ -166,7 +187,11 @@ class SchoolReports:
         name = inputs.school_name(school)
         over_time = over_time_section(self.over_time, school, inputs.wave, inst, name, _)
         staff = staff_section(figures.staff, inst, _, surveyed=inputs.staff is not None)
-        sections["hidden"] += _hidden([*over_time.tables, *staff.tables], 0)
+        plans = plans_section(self.plans.get(school), self.over_time, school, inst, _)
+        outcomes = outcomes_section(figures.outcomes, self.outcomes, inst, _)
+        sections["hidden"] += _hidden(
+            [*over_time.tables, *staff.tables, *plans.tables, *outcomes.tables], 0
+        )
         return SchoolReport(
             title=name,
             subtitle=_("What pupils say about learning in their classes"),
@@ -183,8 +208,19 @@ class SchoolReports:
             change_present=figures.change_present,
             over_time=over_time,
             staff=staff,
+            plans=plans,
+            outcomes=outcomes,
             **sections,
         )
+
+
+def _wave_outcomes(inputs: ReportInputs) -> OutcomeFigures | None:
+    """The wave's outcome figures when it has outcome measures (analysis builds them)."""
+    if inputs.outcomes is None:
+        return None
+    from learnsurvey.analysis.outcomes import build_outcome_figures
+
+    return build_outcome_figures(inputs)
 
 
 def _built(inputs: ReportInputs) -> dict[str, SchoolFigures]:

@@ -23,6 +23,7 @@ from .benchmark import benchmark_table
 from .glance import ScoreRow, headline
 from .names import score_names
 from .over_time import TrustOverTimeSection, trust_over_time_section
+from .plans import TrustPlansSection, trust_plans_section
 from .schools import heatmap, notion_tables, school_charts
 from .spread import spread_names, spread_table
 from .staff import StaffSection, staff_section
@@ -66,6 +67,8 @@ class TrustReport(ReportHeader):
     """Pupils, staff, teachers and leaders side by side (None: no staff voice figures;
     then ``staff`` shows the staff against the pupils)."""
     over_time: TrustOverTimeSection = TrustOverTimeSection(shown=False)
+    plans: TrustPlansSection = TrustPlansSection(shown=False)
+    """Every school's priorities, actions and impact (not shown: no school set one)."""
     n_schools_hidden: int
     """Schools with at least one figure hidden in the schools table."""
 
@@ -133,7 +136,13 @@ class TrustReports:
         """The report of ``trust`` (a value of the context's ``trust`` column)."""
         figures = self.figures(trust)
         voices = self.staff_voices() if _trust_voice(figures) is not None else {}
-        return trust_report(figures, self.inputs, over_time=self.over_time, staff_voices=voices)
+        return trust_report(
+            figures,
+            self.inputs,
+            over_time=self.over_time,
+            staff_voices=voices,
+            plans=self.plans,
+        )
 
 
 def _trust_voice(figures: TrustFigures) -> StaffVoice | None:
@@ -149,10 +158,12 @@ def trust_report(
     *,
     over_time: OverTimeFigures | None = None,
     staff_voices: Mapping[str, StaffVoice] | None = None,
+    plans: Mapping[str, SchoolPlan] | None = None,
 ) -> TrustReport:
     """The report of one trust from its figures (``inputs``: the instrument's names);
     ``over_time`` adds the section over the waves, ``staff_voices`` (by school key) the
-    staff view of its schools side by side."""
+    staff view of its schools side by side, ``plans`` (by school key) the table of its
+    schools' priorities and their impact."""
     inst = inputs.instrument
     voice = _trust_voice(figures)
     order = [r.urn for r in figures.schools]
@@ -193,6 +204,9 @@ def trust_report(
             else None
         ),
         over_time=trust_over_time_section(over_time, figures.trust, inst, inputs.school_name),
+        plans=trust_plans_section(
+            plans or {}, order, over_time, inst, inputs.school_name, lambda text: text
+        ),
         n_schools_hidden=figures.n_schools_hidden,
     )
 

@@ -8,7 +8,10 @@ stays bounded at any number of responses), builds the wave's figures once
 :mod:`learnsurvey.stats.disclosure`) and stores each school's and each trust's part as JSON
 beside the wave's own tables. Then, in the same pass, the figures over time of the series
 of waves that ends at this one (:class:`.models.OverTimeResult`), from the same inputs and
-the earlier waves' published responses.
+the earlier waves' published responses. Learning beside outcomes
+(:class:`~learnsurvey.analysis.figures.outcomes.OutcomeFigures`) is stored in the wave's
+payload as ``outcomes`` (without its schools' part, which each school's figures carry), with
+the version of the imported outcomes it was computed from (a new import makes it stale).
 
 The task (:mod:`.tasks`) and the readers (:mod:`.results`) both import this module and
 neither imports the other, so the import graph has no cycle.
@@ -31,6 +34,7 @@ from learnsurvey.web.reports.sources import (
     series_publications,
     timeline_from_database,
 )
+from learnsurvey.web.schools.imports import newest_changes, outcomes_version
 from learnsurvey.web.waves.models import Publication, Response, Wave, WaveResult
 from learnsurvey.web.waves.publication import do_publish_wave
 
@@ -68,6 +72,7 @@ def compute_wave_result(wave: Wave, *, progress: Progress | None = None) -> Wave
     # the next staleness check still sees it.
     max_id = Response.objects.filter(wave=wave).order_by("-id").values_list("id", flat=True)
     bound = max_id.first() or 0
+    imported = outcomes_version()  # read first too: an import during the pass shows
     ready = prepared(wave, fresh=True, progress=progress)
     # The pass published what could be published and read exactly that.
     publication = last_publication(wave.pk)
@@ -82,6 +87,18 @@ def compute_wave_result(wave: Wave, *, progress: Progress | None = None) -> Wave
         # The researchers' tables, cleared; the page and its CSV label the schools.
         "global": figures.global_.tables,
         "global_message": figures.global_.failure,
+        "outcomes": (
+            figures.outcomes.model_dump(mode="json", exclude={"schools"})
+            if figures.outcomes is not None
+            else None
+        ),
+        "outcomes_version": imported,
+        # The Phase One comparison by inspection rating, shown beside the outcomes.
+        "inspection": (
+            figures.global_.inspection.model_dump(mode="json")
+            if figures.global_.inspection is not None
+            else None
+        ),
     }
     over_time = None
     if wave.pupil_wave_id is None and not wave.is_staff:  # a staff survey has no series
@@ -201,10 +218,18 @@ def is_stale(result: WaveResult) -> bool:
         # Examined: the next check offers only responses newer than these.
         WaveResult.objects.filter(pk=result.pk).update(max_response_id=newest)
         result.max_response_id = newest
-    stored = WaveResult.objects.filter(pk=result.pk).values_list(
-        "payload__publication", "payload__series"
+    # The same query reads the newest import of context or outcomes (index look-ups).
+    changes = newest_changes()
+    stored = (
+        WaveResult.objects.filter(pk=result.pk)
+        .annotate(**changes)
+        .values_list(
+            "payload__publication", "payload__series", "payload__outcomes_version", *changes
+        )
     )
-    publication, series = stored.first() or (0, None)
+    publication, series, imported, *changed = stored.first() or (0, None, None, None, None)
+    if imported != outcomes_version(changed):  # context or outcomes imported since
+        return True
     # One grouped look-up gives the wave's own newest publication and, for the figures over
     # time, those of the earlier waves of its series (late responses to an earlier wave).
     now = series_publications(result.wave)

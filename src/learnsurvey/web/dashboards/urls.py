@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import over_time_views, views
+from . import outcomes_views, over_time_views, views
 
 app_name = "dashboards"
 urlpatterns = [
@@ -22,6 +22,11 @@ urlpatterns = [
         "waves/<int:wave_id>/global/over-time/",
         over_time_views.global_over_time_page,
         name="global_over_time",
+    ),
+    path(
+        "waves/<int:wave_id>/global/outcomes/",
+        outcomes_views.global_outcomes_page,
+        name="global_outcomes",
     ),
     path("waves/<int:wave_id>/global/<slug:table>.csv", views.global_csv, name="global_csv"),
 ]

@@ -144,10 +144,16 @@ def _similar_words(d: SchoolDashboard) -> str:
     """The similar-schools group in words (a count of schools, never of pupils)."""
     if d.similar is None:
         return ""
-    words = _("%(phase)s schools in free-school-meals quartile %(q)s of 4") % {
-        "phase": d.similar.phase.replace("_", "-"),
-        "q": d.similar.fsm_quartile,
-    }
+    if d.similar.method == "family":
+        words = _("a family of %(k)s %(phase)s schools with similar intakes") % {
+            "k": d.similar.n_family,
+            "phase": d.similar.phase.replace("_", "-"),
+        }
+    else:
+        words = _("%(phase)s schools in free-school-meals quartile %(q)s of 4") % {
+            "phase": d.similar.phase.replace("_", "-"),
+            "q": d.similar.fsm_quartile,
+        }
     if d.similar.n_schools is None:
         return words + " " + _("(too few other schools to show a benchmark)")
     return words + " " + _("(%(k)s other schools)") % {"k": d.similar.n_schools}

@@ -47,6 +47,7 @@ from learnsurvey.web.waves.models import (
 )
 from learnsurvey.web.waves.publication import do_publish_wave
 
+from .acting import load_acting
 from .storing import Storer
 
 __all__ = ["DemoPlan", "DemoWave", "LoadedDemo", "load_demo", "plan_demo", "publish_demo"]
@@ -153,6 +154,7 @@ def load_demo(plan: DemoPlan | None = None, *, on_rows: Rows | None = None) -> L
             trusts, schools = _schools(series.all_schools)
             loader = _Loader(series, plan.staff, schools, on_rows)
             waves = [loader.load(w, data if w.index == 0 else None) for w in series.waves]
+            load_acting(series, [w.wave for w in waves], schools)
         context = Path(tmp) / "phase-one.schools.csv"
         schools_frame(list(series.waves[0].schools)).to_csv(context, index=False)
         analysis = analyse_file(
@@ -190,10 +192,11 @@ def _schools(planned: list[SynthSchool]) -> tuple[list[Trust], dict[str, School]
             trust=trusts.get(p.trust),
             phase=p.phase,
             region=p.region,
-            country="England" if p.region == "England" else "",
+            country="" if p.region == "International" else "England",
             fsm_pct=p.fsm_pct,
             eal_pct=p.eal_pct,
             send_pct=p.send_pct,
+            pupils=p.pupils,
             inspection_rating=p.inspection_rating,
             research_opt_in=k % RESEARCH_OPT_IN_EVERY == 0,
         )

@@ -21,6 +21,7 @@ from learnsurvey.analysis.figures.over_time import OverTimeFigures
 from learnsurvey.analysis.figures.wave import WaveFigures, build_wave_figures
 from learnsurvey.reports import ReportInputs
 from learnsurvey.reports.global_ import GlobalReport, build_global_report
+from learnsurvey.reports.plans import SchoolPlan
 from learnsurvey.reports.school import SchoolReports
 from learnsurvey.reports.trust import TrustReports
 from learnsurvey.web.dashboards.over_time_store import over_time_parts
@@ -72,8 +73,18 @@ class Prepared:
                 self._over_time = stored[0] if stored is not None else None
             return self._over_time
 
+    def plans(self) -> dict[str, SchoolPlan]:
+        """The schools' priorities and actions for this wave's reports, read afresh (they
+        change without a response arriving), labels in the active language."""
+        if not self.wave_id:
+            return {}
+        from learnsurvey.web.improvement.plans import school_plans
+
+        return school_plans(self.wave_id)
+
     def schools(self) -> SchoolReports:
         with self._lock:
+            plans = self.plans()
             if self._schools is None:
                 # Django's gettext follows the language active when a report is *built*, so
                 # one prepared object serves readers of every language.
@@ -82,15 +93,21 @@ class Prepared:
                     gettext=django_gettext,
                     figures=self.figures().schools,
                     over_time=self.over_time(),
+                    plans=plans,
                 )
+            # The records are the school's own, changed at any time: the built reports keep
+            # their figures and take the plans as they stand now.
+            self._schools.plans = plans
             return self._schools
 
     def trusts(self) -> TrustReports:
         with self._lock:
+            plans = self.plans()
             if self._trusts is None:
                 self._trusts = TrustReports(
-                    self.inputs, self.figures().trusts, over_time=self.over_time()
+                    self.inputs, self.figures().trusts, over_time=self.over_time(), plans=plans
                 )
+            self._trusts.plans = plans
             return self._trusts
 
     def global_report(self) -> GlobalReport:

@@ -20,7 +20,8 @@ from learnsurvey.analysis.timeline import SEASONS, Season, Timeline, TimelineWav
 from learnsurvey.reports import ReportInputs, school_context
 from learnsurvey.reports.inputs import CONTEXT_COLUMNS
 from learnsurvey.web.dashboards.chunks import response_chunks
-from learnsurvey.web.schools.models import School, Trust
+from learnsurvey.web.schools.imports import outcomes_version
+from learnsurvey.web.schools.models import OutcomeValue, School, Trust
 from learnsurvey.web.waves.models import Response, Wave
 from learnsurvey.web.waves.publication import do_publish_wave
 
@@ -29,6 +30,7 @@ __all__ = [
     "find_wave",
     "inputs_from_database",
     "inputs_version",
+    "outcomes_from_database",
     "previous_wave",
     "series_publications",
     "series_waves",
@@ -91,8 +93,9 @@ def staff_wave(wave: Wave) -> Wave | None:
 
 def inputs_version(wave: Wave) -> tuple[int, ...]:
     """What the inputs of ``wave`` depend on, cheaply: the newest response id of the wave, of
-    its previous wave and of its staff survey (index look-ups), and the threshold. Equal
-    versions mean equal inputs, so built reports may be reused."""
+    its previous wave and of its staff survey (index look-ups), the threshold and the
+    imported context and outcomes (:func:`~learnsurvey.web.schools.imports.outcomes_version`).
+    Equal versions mean equal inputs, so built reports may be reused."""
 
     def newest(w: Wave | None) -> int:
         if w is None:
@@ -108,6 +111,7 @@ def inputs_version(wave: Wave) -> tuple[int, ...]:
         staff.pk if staff else 0,
         newest(staff),
         int(settings.MIN_GROUP_SIZE),
+        *outcomes_version(),
     )
 
 
@@ -153,11 +157,34 @@ def _context(urns: list[str]) -> pd.DataFrame:
             "fsm_pct": s.fsm_pct,
             "inspection_rating": s.inspection_rating or None,
             "research_opt_in": s.research_opt_in,
+            "eal_pct": s.eal_pct,
+            "send_pct": s.send_pct,
+            "pupils": s.pupils,
+            "region": s.region or None,
         }
         for s in School.objects.filter(urn__in=urns).select_related("trust")
     ]
     table = pd.DataFrame(rows, columns=list(CONTEXT_COLUMNS))
     return school_context(table, urns)
+
+
+OUTCOME_COLUMNS = ("school", "year", "measure", "unit", "value")
+
+
+def outcomes_from_database(urns: Collection[str]) -> pd.DataFrame | None:
+    """The stored outcome measures of the schools ``urns``, every year, long (the table of
+    :attr:`ReportInputs.outcomes`: school, year, measure, unit, value); None when they have
+    none."""
+    rows = list(
+        OutcomeValue.objects.filter(school__urn__in=list(urns))
+        .order_by("school__urn", "year", "measure")
+        .values_list("school__urn", "year", "measure", "unit", "value")
+    )
+    if not rows:
+        return None
+    table = pd.DataFrame(rows, columns=list(OUTCOME_COLUMNS))
+    table["value"] = table["value"].astype(float)
+    return table
 
 
 def inputs_from_database(
@@ -177,16 +204,18 @@ def inputs_from_database(
     previous = previous_wave(wave)
     staff = staff_wave(wave)
     staff_statistics = _statistics(staff) if staff is not None else None
+    urns = list(current.item_schools)
     return ReportInputs(
         wave=wave.name,
         current=current,
-        schools=_context(list(current.item_schools)),
+        schools=_context(urns),
         threshold=int(settings.MIN_GROUP_SIZE if threshold is None else threshold),
         previous=_statistics(previous) if previous is not None else None,
         previous_wave=previous.name if previous is not None else None,
         staff=staff_statistics,
         staff_by_role=_staff_by_role(staff) if staff is not None else {},
         joined=tuple(wave.participations.order_by("pk").values_list("school__urn", flat=True)),
+        outcomes=outcomes_from_database(urns),
     )
 
 

@@ -1,4 +1,9 @@
-"""Trusts and schools: who takes part, and the context the reports set results against."""
+"""Trusts and schools: who takes part, and the context the reports set results against.
+
+A school's context year by year (:class:`SchoolYear`) and its outcome measures
+(:class:`OutcomeValue`) are imported from CSV (:mod:`.imports`); the school's latest year
+also sets its current fields (``fsm_pct``... ``pupils``), which the reports read.
+"""
 
 from __future__ import annotations
 
@@ -46,6 +51,7 @@ class School(models.Model):
     fsm_pct = models.FloatField(_("free school meals (%)"), null=True, blank=True)
     eal_pct = models.FloatField(_("English as an additional language (%)"), null=True, blank=True)
     send_pct = models.FloatField(_("special educational needs (%)"), null=True, blank=True)
+    pupils = models.PositiveIntegerField(_("pupils on roll"), null=True, blank=True)
     inspection_rating = models.CharField(
         _("inspection rating"), max_length=30, choices=Rating.choices, blank=True
     )
@@ -62,3 +68,56 @@ class School(models.Model):
 
     def __str__(self) -> str:
         return f"{self.name} ({self.urn})"
+
+
+YEAR_HELP = _("The academic year, written as 2025/26 (or a single year such as 2025).")
+
+
+class SchoolYear(models.Model):
+    """A school's context in one academic year, as imported (empty: not known)."""
+
+    school = models.ForeignKey(School, on_delete=models.CASCADE, related_name="years")
+    year = models.CharField(_("year"), max_length=7, help_text=YEAR_HELP)
+    fsm_pct = models.FloatField(_("free school meals (%)"), null=True, blank=True)
+    eal_pct = models.FloatField(_("English as an additional language (%)"), null=True, blank=True)
+    send_pct = models.FloatField(_("special educational needs (%)"), null=True, blank=True)
+    pupils = models.PositiveIntegerField(_("pupils on roll"), null=True, blank=True)
+    inspection_rating = models.CharField(
+        _("inspection rating"), max_length=30, choices=School.Rating.choices, blank=True
+    )
+    inspection_date = models.DateField(_("inspection date"), null=True, blank=True)
+    updated = models.DateTimeField(auto_now=True, db_index=True)
+
+    class Meta:
+        ordering = ["school", "year"]
+        verbose_name = _("school year")
+        constraints = [
+            models.UniqueConstraint(fields=["school", "year"], name="one_context_per_school_year")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.school} {self.year}"
+
+
+class OutcomeValue(models.Model):
+    """One outcome measure of a school in one year: free-form name and unit, so that any
+    country's measures fit (KS2 expected standard %, Progress 8, attendance %...)."""
+
+    school = models.ForeignKey(School, on_delete=models.CASCADE, related_name="outcomes")
+    year = models.CharField(_("year"), max_length=7, help_text=YEAR_HELP)
+    measure = models.CharField(_("measure"), max_length=100)
+    unit = models.CharField(_("unit"), max_length=40, blank=True)
+    value = models.FloatField(_("value"))
+    updated = models.DateTimeField(auto_now=True, db_index=True)
+
+    class Meta:
+        ordering = ["school", "year", "measure"]
+        verbose_name = _("outcome value")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["school", "year", "measure"], name="one_outcome_per_school_year_measure"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.school} {self.year} {self.measure}"
