@@ -289,7 +289,7 @@ def test_it_draws_nothing_when_every_bin_is_hidden(world: World) -> None:
     one = binned_scatter([_bin("overall", "overall", 0, 3.0)], instrument)
     assert one is not None
     assert one.line == ""  # a single bin has no line through it
-    assert one.left <= one.points[0].x_low < one.points[0].x_high <= one.right
+    assert one.frame.left <= one.points[0].x_low < one.points[0].x_high <= one.frame.right
 
 
 def test_it_computes_and_stores_the_outcomes_from_imported_values(world: World) -> None:

@@ -8,22 +8,18 @@ share their vertical range, so they can be read side by side.
 
 from __future__ import annotations
 
-import math
 from collections.abc import Sequence
 from dataclasses import dataclass
 
 from learnsurvey.analysis.figures.over_time import ScoreSeries, WaveInfo, WavePoint
 from learnsurvey.instruments import Instrument
 
-__all__ = ["HEIGHT", "WIDTH", "LineChart", "Plotted", "line_chart", "value_range", "wave_labels"]
+from .svg_frame import Frame, frame, scale_range, y_scale
 
-WIDTH, HEIGHT = 320, 170
-LEFT, RIGHT, TOP, BOTTOM = 40, 8, 10, 34
-"""The plot's margins (the axis labels sit in them)."""
+__all__ = ["LineChart", "Plotted", "line_chart", "value_range", "wave_labels"]
+
 INSET = 34
 """How far the first and last waves sit inside the plot (room for their labels)."""
-STEP = 0.25
-"""The vertical range is rounded out to this step of the scale."""
 
 
 @dataclass(frozen=True)
@@ -39,24 +35,13 @@ class Plotted:
 
 @dataclass(frozen=True)
 class LineChart:
-    width: int
-    height: int
+    frame: Frame
     bands: list[str]
     """SVG ``points`` of one polygon per run of consecutive shown waves (the CI band)."""
     lines: list[str]
     """SVG ``points`` of one polyline per run (the means)."""
     points: list[Plotted]
     x_labels: list[tuple[float, str]]
-    y_ticks: list[tuple[float, float]]
-    """Where each labelled value of the scale sits, and the value."""
-    left: float
-    right: float
-    top: float
-    bottom: float
-    tick_x: float
-    """Where the vertical axis' labels end."""
-    label_y: float
-    """Where the waves' labels sit."""
 
 
 def _shown(p: WavePoint) -> bool:
@@ -66,10 +51,8 @@ def _shown(p: WavePoint) -> bool:
 
 
 def value_range(series: Sequence[ScoreSeries], instrument: Instrument) -> tuple[float, float]:
-    """The vertical range shared by a page's charts: every shown interval, rounded out to
-    :data:`STEP` and kept within the instrument's scale (the whole scale when nothing is
-    shown)."""
-    lo, hi = float(instrument.scale.min), float(instrument.scale.max)
+    """The vertical range shared by a page's charts: every shown interval, rounded out and
+    kept within the instrument's scale (:func:`.svg_frame.scale_range`)."""
     values = [
         v
         for s in series
@@ -78,14 +61,7 @@ def value_range(series: Sequence[ScoreSeries], instrument: Instrument) -> tuple[
         for v in (p.ci_low, p.ci_high)
         if v is not None
     ]
-    if not values:
-        return lo, hi
-    bottom = max(lo, math.floor(min(values) / STEP) * STEP)
-    top = min(hi, math.ceil(max(values) / STEP) * STEP)
-    if top - bottom < 2 * STEP:  # a flat series still gets a readable axis
-        middle = (top + bottom) / 2
-        bottom, top = max(lo, middle - STEP), min(hi, middle + STEP)
-    return bottom, top
+    return scale_range(values, instrument)
 
 
 def wave_labels(waves: Sequence[WaveInfo], season_names: dict[str, str]) -> dict[str, str]:
@@ -117,17 +93,13 @@ def line_chart(
     series: ScoreSeries, labels: dict[str, str], value_range: tuple[float, float]
 ) -> LineChart:
     """The chart of one score over the waves (every wave of the series on the axis)."""
-    lo, hi = value_range
-    left, right, top, bottom = LEFT, WIDTH - RIGHT, TOP, HEIGHT - BOTTOM
+    box = frame(value_range)
+    y_at = y_scale(value_range)
     n = len(series.points)
 
     def x_at(k: int) -> float:
-        first, last = left + INSET, right - INSET
+        first, last = box.left + INSET, box.right - INSET
         return (first + last) / 2 if n == 1 else first + k * (last - first) / (n - 1)
-
-    def y_at(v: float) -> float:
-        share = 0.0 if hi == lo else (min(max(v, lo), hi) - lo) / (hi - lo)
-        return round(bottom - share * (bottom - top), 1)
 
     plotted: list[Plotted | None] = []
     for k, p in enumerate(series.points):
@@ -141,24 +113,10 @@ def line_chart(
         for run in runs
         if len(run) > 1
     ]
-    ticks = []
-    steps = round((hi - lo) / STEP)
-    every = max(1, math.ceil(steps / 4))  # at most five labels
-    for k in range(0, steps + 1, every):
-        value = lo + k * STEP
-        ticks.append((y_at(value), value))
     return LineChart(
-        width=WIDTH,
-        height=HEIGHT,
+        frame=box,
         bands=bands,
         lines=[_fmt([(p.x, p.y) for p in run]) for run in runs if len(run) > 1],
         points=[p for p in plotted if p is not None],
         x_labels=[(x_at(k), labels.get(p.wave, p.wave)) for k, p in enumerate(series.points)],
-        y_ticks=ticks,
-        left=left,
-        right=right,
-        top=top,
-        bottom=bottom,
-        tick_x=left - 4,
-        label_y=bottom + 16,
     )

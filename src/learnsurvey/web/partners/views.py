@@ -9,8 +9,9 @@ school that is not open to partners is 404 wherever another school would name it
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -39,6 +40,9 @@ from .actions import (
 from .forms import OpenForm, RequestForm
 from .models import PartnerOptIn, PartnerRequest
 from .present import latest_computed_wave, partner_suggestions
+
+if TYPE_CHECKING:
+    from learnsurvey.web.accounts.models import User
 
 __all__ = [
     "accept_request",
@@ -247,42 +251,54 @@ def send_request(request: HttpRequest, urn: str, to_urn: str) -> HttpResponse:
     return render(request, "partners/request_form.html", context)
 
 
-def _received(request: HttpRequest, urn: str, pk: int) -> PartnerRequest:
+def _answer(
+    request: HttpRequest,
+    urn: str,
+    pk: int,
+    do: Callable[[User, PartnerRequest], object],
+    done: Callable[[PartnerRequest], str],
+) -> HttpResponse:
+    """Answer a request the school received with ``do``; say ``done`` or why it could not
+    be answered, back on the school's partner page."""
     school = partner_school(request, urn)
-    return get_object_or_404(
+    found = get_object_or_404(
         PartnerRequest.objects.select_related("from_school", "to_school"),
         pk=pk,
         to_school=school,
     )
+    try:
+        do(current_user(request), found)
+    except PartnerError as error:
+        messages.error(request, str(error))
+    else:
+        messages.success(request, done(found))
+    return redirect("partners:school", urn=urn)
 
 
 @login_required
 @require_POST
 def accept_request(request: HttpRequest, urn: str, pk: int) -> HttpResponse:
     """Accept a request: both schools see both contact addresses."""
-    found = _received(request, urn, pk)
-    try:
-        do_accept_request(current_user(request), found)
-    except PartnerError as error:
-        messages.error(request, str(error))
-    else:
-        messages.success(
-            request,
+    return _answer(
+        request,
+        urn,
+        pk,
+        do_accept_request,
+        lambda found: (
             _("Accepted. %(school)s can now see your email address, and you theirs.")
-            % {"school": found.from_school.name},
-        )
-    return redirect("partners:school", urn=urn)
+            % {"school": found.from_school.name}
+        ),
+    )
 
 
 @login_required
 @require_POST
 def decline_request(request: HttpRequest, urn: str, pk: int) -> HttpResponse:
     """Decline a request: nothing about either side's contact is shared."""
-    found = _received(request, urn, pk)
-    try:
-        do_decline_request(current_user(request), found)
-    except PartnerError as error:
-        messages.error(request, str(error))
-    else:
-        messages.success(request, _("Declined. Nothing about your school's contact is shared."))
-    return redirect("partners:school", urn=urn)
+    return _answer(
+        request,
+        urn,
+        pk,
+        do_decline_request,
+        lambda _found: _("Declined. Nothing about your school's contact is shared."),
+    )

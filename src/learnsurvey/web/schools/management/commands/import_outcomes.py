@@ -6,9 +6,10 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
-from django.core.management.base import BaseCommand, CommandError, CommandParser
+from django.core.management.base import BaseCommand, CommandParser
 
-from learnsurvey.web.schools.imports import ImportRejected, do_import_outcomes
+from learnsurvey.web.schools.imports import do_import_outcomes
+from learnsurvey.web.waves.management.csv_file import import_csv_file
 
 
 class Command(BaseCommand):
@@ -22,14 +23,7 @@ class Command(BaseCommand):
 
     def handle(self, *args: Any, **options: Any) -> None:
         path: Path = options["file"]
-        try:
-            text = path.read_text(encoding="utf-8-sig")
-        except (OSError, UnicodeDecodeError) as exc:
-            raise CommandError(f"{path}: {exc}") from None
-        try:
-            result = do_import_outcomes(text)
-        except ImportRejected as rejected:
-            raise CommandError(f"{path}: {rejected}") from None
+        result = import_csv_file(path, do_import_outcomes)
         what = "outcome value(s)" if result.kind == "outcomes" else "school year(s) of context"
         line = (
             f"{path}: {result.created} {what} created, {result.updated} updated, "

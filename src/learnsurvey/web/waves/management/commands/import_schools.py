@@ -5,9 +5,10 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
-from django.core.management.base import BaseCommand, CommandError, CommandParser
+from django.core.management.base import BaseCommand, CommandParser
 
-from learnsurvey.web.waves.imports import ImportRejected, do_import_schools
+from learnsurvey.web.waves.imports import do_import_schools
+from learnsurvey.web.waves.management.csv_file import import_csv_file
 
 
 class Command(BaseCommand):
@@ -18,14 +19,7 @@ class Command(BaseCommand):
 
     def handle(self, *args: Any, **options: Any) -> None:
         path: Path = options["file"]
-        try:
-            text = path.read_text(encoding="utf-8-sig")
-        except (OSError, UnicodeDecodeError) as exc:
-            raise CommandError(f"{path}: {exc}") from None
-        try:
-            result = do_import_schools(text)
-        except ImportRejected as rejected:
-            raise CommandError(f"{path}: {rejected}") from None
+        result = import_csv_file(path, do_import_schools)
         self.stdout.write(
             f"{path}: {result.created} school(s) created, {result.updated} updated, "
             f"{result.trusts_created} new trust(s)"
