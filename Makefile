@@ -3,26 +3,32 @@ PYTHON ?= $(shell scripts/find-python)
 VENV := .venv
 BIN := $(VENV)/bin
 
-.PHONY: demo test test-postgres test-fast lint typecheck unit e2e-deps report-deps bench bench-core bench-web bench-exports bench-reports golden \
+.PHONY: demo test test-postgres test-fast lint typecheck unit e2e-deps report-deps bench bench-core bench-web bench-exports bench-reports bench-startup golden \
 	r-tools calibrate clean
 
-# Python >= 3.12 bundles a pip that installs this project; --no-compile leaves byte-compiling
-# to first use, which more than halves the install (make demo's first run on a new machine).
+# Python >= 3.12 bundles a pip that installs this project. pip byte-compiles one file at a
+# time; compileall on every core does the same in seconds. Compiling at install matters where
+# PYTHONDONTWRITEBYTECODE=1 (as in many containers): nothing is ever cached at first use, and
+# every process (a server worker, the CLI, a report worker) would compile each module again.
 PIP_INSTALL := $(BIN)/python -m pip install --quiet --no-compile
+COMPILE := $(BIN)/python -m compileall -q -j 0 $(VENV)/lib src
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
 
 $(VENV)/.installed-base: pyproject.toml | $(BIN)/python
 	$(PIP_INSTALL) -e .
+	$(COMPILE)
 	touch $@
 
 $(VENV)/.installed-dev: pyproject.toml | $(BIN)/python
 	$(PIP_INSTALL) -e '.[dev]'
+	$(COMPILE)
 	touch $@
 
 $(VENV)/.installed-bench: pyproject.toml | $(BIN)/python
 	$(PIP_INSTALL) -e '.[dev,bench]'
+	$(COMPILE)
 	touch $@
 
 ## demo: a fresh SQLite database (var/learnsurvey.sqlite3, recreated every time) with the
@@ -85,7 +91,7 @@ report-deps:
 
 ## bench: the core (wall time and peak memory at 30k, 1M and 10M rows, beside R and pingouin
 ## when present) and the web platform (submissions under load, dashboard at 1M responses)
-bench: bench-core bench-web bench-exports bench-reports
+bench: bench-core bench-web bench-exports bench-reports bench-startup
 
 bench-core: $(VENV)/.installed-bench
 	$(BIN)/python benchmarks/run.py
@@ -97,6 +103,11 @@ bench-web: $(VENV)/.installed-bench
 ## bench-reports: every Phase One school's report as HTML and PDF (target: 87 PDFs in 60 s)
 bench-reports: $(VENV)/.installed-bench
 	$(BIN)/python benchmarks/reports/run.py
+
+## bench-startup: fresh processes as a crash recovery meets them (--help, analyse of 30k
+## rows, Django set up, the app server to its first answer), on the byte-compiled venv
+bench-startup: $(VENV)/.installed-bench
+	$(BIN)/python benchmarks/startup/run.py
 
 ## bench-exports: the researchers' response-level export at 100k and 1M responses (PostgreSQL)
 bench-exports: $(VENV)/.installed-bench

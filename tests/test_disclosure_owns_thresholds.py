@@ -23,7 +23,9 @@ from pathlib import Path
 import pytest
 
 PACKAGE = Path(__file__).resolve().parents[1] / "src" / "learnsurvey"
-OWNER = PACKAGE / "stats" / "disclosure.py"
+OWNERS = frozenset({PACKAGE / "stats" / "disclosure.py", PACKAGE / "stats" / "_thresholds.py"})
+"""The disclosure module and its private part that reads the thresholds without numpy (so the
+web settings can read them at start-up)."""
 
 MOVED = frozenset(
     {
@@ -85,7 +87,7 @@ def violations(root: Path = PACKAGE) -> list[str]:
     """``path:line: code`` for every comparison with a threshold outside the owner module."""
     found = []
     for path in sorted(root.rglob("*.py")):
-        if path == OWNER or "migrations" in path.parts:
+        if path in OWNERS or "migrations" in path.parts:
             continue
         rel = path.relative_to(root.parents[1])
         for line, code in threshold_comparisons(path.read_text(encoding="utf-8"), str(path)):

@@ -221,3 +221,28 @@ def test_it_meets_wcag_on_the_access_code_pages(
     page.goto(live_server.url + f"/schools/{live_world.aspen.urn}/codes/sheet/")
     expect(page.locator(".code-card svg")).to_have_count(2)
     _assert_accessible(page, "code sheet")
+
+
+def test_the_next_pupil_on_a_shared_tablet_cannot_bring_back_the_answers(
+    phone: Page, live_server: Any, live_world: World
+) -> None:
+    page = phone
+    code = live_world.aspen_code.code
+    page.goto(live_server.url + f"/s/{code}/about/?lang=en")
+    page.goto(live_server.url + f"/s/{code}/survey/?lang=en")
+    answered = _answer_visible_page(page, 4)
+    while page.get_by_role("button", name="Next").count():
+        page.get_by_role("button", name="Next").click()
+    page.get_by_role("button", name="Send my answers").click()
+    expect(page.get_by_role("heading", name="Thank you!")).to_be_visible()
+
+    page.go_back()  # the survey left the history: Back goes to the page before it
+    assert "/survey/" not in page.url
+    page.go_forward()
+    expect(page.get_by_role("heading", name="Thank you!")).to_be_visible()
+    page.get_by_role("link", name="Start again for the next person").click()
+    expect(page).to_have_url(f"{live_server.url}/s/{code}/?lang=en")
+    page.goto(live_server.url + f"/s/{code}/survey/?lang=en")
+    for item in answered:
+        expect(page.locator(f"input[name='{item}'][value='4']")).not_to_be_checked()
+    assert Response.objects.count() == 1

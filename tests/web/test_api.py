@@ -214,6 +214,28 @@ def test_it_explains_a_bad_submission(client: Client, world: World) -> None:
     assert not Response.objects.exists()
 
 
+@pytest.mark.parametrize("value", [True, "4", 3.0])
+def test_it_refuses_answers_the_pupils_endpoint_refuses(
+    client: Client, world: World, value: object
+) -> None:
+    url = f"{BASE}/waves/{world.wave.pk}/schools/{world.aspen.urn}/responses"
+    response = _post(client, world.tess, url, _body(world, answers={"expectations_1": value}))
+    assert response.status_code == 422
+    (error,) = response.json()["detail"]
+    assert error["loc"][-2:] == ["answers", "expectations_1"]
+    assert set(error) == {"loc", "msg"}  # no "input": a refusal never echoes what was sent
+    assert not Response.objects.exists()
+
+
+def test_it_refuses_a_language_the_survey_lacks(client: Client, world: World) -> None:
+    url = f"{BASE}/waves/{world.wave.pk}/schools/{world.aspen.urn}/responses"
+    response = _post(client, world.tess, url, _body(world, language="x" * 10_000))
+    assert response.status_code == 400
+    assert response.json() == {"detail": "language: not one of this survey's languages"}
+    assert _post(client, world.tess, url, _body(world, language="cy")).status_code == 201
+    assert Response.objects.get().language == "cy"
+
+
 @pytest.mark.parametrize(
     ("persona", "status"),
     [("tom", 403), ("rita", 404), ("bob", 404), ("sara", 404), ("dev", 404)],

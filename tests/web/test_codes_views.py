@@ -1,9 +1,11 @@
-"""School leaders' access-code pages: list, create, switch off, the printable sheet."""
+"""Access-code pages: leaders list, create, switch off (after a confirmation) and on again;
+teachers see and print their school's codes; the printable sheet."""
 
 from __future__ import annotations
 
 from collections.abc import Iterator
 from datetime import timedelta
+from typing import Any
 
 import pytest
 from django.core.cache import cache
@@ -94,6 +96,14 @@ def test_it_refuses_a_wave_the_school_does_not_take_part_in(world: World) -> Non
         do_create_access_codes(other, world.aspen, [("x", None)])
 
 
+def test_it_asks_before_switching_a_code_off(world: World) -> None:
+    page = _client(world.sam).get(_urls(world)["deactivate"])
+    assert page.status_code == 200
+    assert f"Switch off code {world.aspen_code.display}?" in page.content.decode()
+    world.aspen_code.refresh_from_db()
+    assert world.aspen_code.active  # asking changes nothing
+
+
 def test_it_switches_a_code_off(world: World) -> None:
     response = _client(world.sam).post(_urls(world)["deactivate"])
     assert response.status_code == 302
@@ -138,14 +148,50 @@ def test_it_sends_anonymous_visitors_to_sign_in_before_switching_off(world: Worl
     assert world.aspen_code.active
 
 
-@pytest.mark.parametrize("who", ["tom", "sara", "bob", "rita", "dev"])
+def test_it_switches_a_code_on_again(world: World, django_capture_on_commit_callbacks: Any) -> None:
+    client = _client(world.sam)
+    client.post(_urls(world)["deactivate"])
+    assert Client().get(f"/s/{world.aspen_code.code}/").status_code == 404  # now cached
+    url = f"/schools/{world.aspen.urn}/codes/{world.aspen_code.pk}/activate/"
+    with django_capture_on_commit_callbacks(execute=True):  # drops the cached look-up
+        assert client.post(url).status_code == 302
+    world.aspen_code.refresh_from_db()
+    assert world.aspen_code.active
+    assert Client().get(f"/s/{world.aspen_code.code}/").status_code == 200
+
+
 @pytest.mark.parametrize("page", ["list", "sheet"])
+def test_a_teacher_sees_and_prints_the_schools_codes(world: World, page: str) -> None:
+    response = _client(world.tom).get(_urls(world)[page])
+    assert response.status_code == 200
+    text = response.content.decode()
+    assert world.aspen_code.display in text
+    assert world.cedar_code.display not in text
+    assert "Create access codes" not in text
+    assert "Switch off" not in text
+
+
+def test_a_teacher_may_not_create_or_switch_codes(world: World) -> None:
+    client = _client(world.tom)
+    created = client.post(_urls(world)["list"], {"wave": world.wave.pk, "label": "sneaky"})
+    assert created.status_code == 403
+    assert client.get(_urls(world)["deactivate"]).status_code == 403
+    assert client.post(_urls(world)["deactivate"]).status_code == 403
+    url = f"/schools/{world.aspen.urn}/codes/{world.aspen_code.pk}/activate/"
+    assert client.post(url).status_code == 403
+    assert not AccessCode.objects.filter(label="sneaky").exists()
+    world.aspen_code.refresh_from_db()
+    assert world.aspen_code.active
+
+
+@pytest.mark.parametrize("who", ["sara", "bob", "rita", "dev"])
+@pytest.mark.parametrize("page", ["list", "sheet", "deactivate"])
 def test_it_hides_the_codes_from_others(world: World, who: str, page: str) -> None:
     response = _client(getattr(world, who)).get(_urls(world)[page])
     assert response.status_code == 404
 
 
-@pytest.mark.parametrize("who", ["tom", "sara", "bob", "rita"])
+@pytest.mark.parametrize("who", ["sara", "bob", "rita"])
 def test_it_lets_no_one_else_create_or_switch_off(world: World, who: str) -> None:
     client = _client(getattr(world, who))
     created = client.post(_urls(world)["list"], {"wave": world.wave.pk, "label": "sneaky"})

@@ -6,12 +6,14 @@ import csv
 import io
 from datetime import timedelta
 from pathlib import Path
+from types import SimpleNamespace
 
 import pytest
 from django.test import Client
 from django.urls import reverse
 
 from learnsurvey.web import settings as web_settings
+from learnsurvey.web.dashboards import views
 from learnsurvey.web.waves.models import Wave
 from personas import ASPEN_ACCESS, World, add_responses, answer, logged_in
 
@@ -193,6 +195,21 @@ def test_it_shows_the_global_tables_to_researchers_and_admins_only(
     client = logged_in(getattr(answered, persona))
     assert client.get(_global_url(answered)).status_code == status
     assert client.get(_csv_url(answered, "school_summary")).status_code == status
+
+
+def test_the_global_csv_never_writes_a_formula(
+    answered: World, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    table = SimpleNamespace(
+        name="school_summary",
+        columns=["trust", "mean"],
+        rows=[{"trust": '=HYPERLINK("http://evil.example","x")', "mean": -0.5}],
+    )
+    monkeypatch.setattr(views, "global_payload", lambda wave: SimpleNamespace(tables=[table]))
+    response = logged_in(answered.rita).get(_csv_url(answered, "school_summary"))
+    (row,) = csv.DictReader(io.StringIO(response.content.decode()))
+    assert row["trust"] == '\'=HYPERLINK("http://evil.example","x")'
+    assert row["mean"] == "-0.5"  # a number is not text a spreadsheet runs
 
 
 def test_it_offers_the_global_tables_as_suppressed_pseudonymous_csv(answered: World) -> None:

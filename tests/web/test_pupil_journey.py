@@ -137,7 +137,7 @@ def test_it_stores_a_survey_posted_without_javascript(client: Client, world: Wor
     form = {"key": key.group(1), "lang": "cy", "year": "5", "gender": "girl", **answers}
     response = client.post(f"/s/{code}/submit/", {k: str(v) for k, v in form.items()})
     assert response.status_code == 302
-    assert response["Location"] == "/thanks/?lang=cy"
+    assert response["Location"] == f"/thanks/?lang=cy&next={code}"
     again = client.post(f"/s/{code}/submit/", {k: str(v) for k, v in form.items()})
     assert again.status_code == 302
     stored = Response.objects.get()
@@ -157,6 +157,18 @@ def test_it_asks_for_an_answer_when_nothing_was_answered(client: Client, world: 
     response = client.post(f"/s/{code}/submit/", form)
     assert response.status_code == 400
     assert "Please answer at least one statement." in response.content.decode()
+    assert Response.objects.count() == 0
+
+
+@pytest.mark.parametrize("bad", [{"expectations_1": "abc"}, {"year": "abc"}])
+def test_it_shows_the_form_again_for_a_value_that_is_not_a_number(
+    client: Client, world: World, bad: dict[str, str]
+) -> None:
+    code = world.aspen_code.code
+    form = {"key": str(uuid.uuid4()), "lang": "en", "year": "5", "gender": "", "challenge_1": "4"}
+    response = client.post(f"/s/{code}/submit/", form | bad)
+    assert response.status_code == 400
+    assert "Something in the form was not right" in response.content.decode()
     assert Response.objects.count() == 0
 
 

@@ -130,3 +130,23 @@ def test_it_does_not_count_a_switched_off_code_as_a_guess(client: Client, world:
     for _ in range(8):
         assert _enter(client, world.cedar_code.code, SCHOOL) == 404
     assert _enter(client, world.aspen_code.code, SCHOOL) == 302
+
+
+def test_every_worker_sees_the_same_count_without_redis(client: Client, world: World) -> None:
+    for _ in range(5):
+        assert _enter(client, "ZZZZZZZZZZ", GUESSER) == 404
+    cache.clear()  # another worker's memory holds nothing: the count is not kept there
+    assert _enter(client, "YYYYYYYYYY", GUESSER) == 429
+    assert _submit(client, world, world.cedar_code.code, GUESSER).status_code == 429
+
+
+def test_a_code_that_worked_through_the_endpoint_keeps_working_once_blocked(
+    client: Client, world: World
+) -> None:
+    known = world.aspen_code.code
+    assert _submit(client, world, "ZZZZZZZZZZ", GUESSER).status_code == 404
+    assert _submit(client, world, known, GUESSER).status_code == 201  # remembered now
+    for _ in range(4):
+        _submit(client, world, "ZZZZZZZZZZ", GUESSER)
+    assert _submit(client, world, world.cedar_code.code, GUESSER).status_code == 429
+    assert _submit(client, world, known, GUESSER).status_code == 201

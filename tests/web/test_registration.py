@@ -230,3 +230,117 @@ def test_it_limits_registrations_from_one_network(
     assert not Registration.objects.filter(urn="400009").exists()
     other = Client(REMOTE_ADDR="192.0.2.7")  # another network is not affected
     assert _register(other, world, urn="400010").status_code == 302
+
+
+def _confirm_url(registration: Registration) -> str:
+    return reverse("waves:confirm_registration", args=[registration.pk])
+
+
+def _stranger_claims_the_trust(client: Client, world: World, capture: Capture) -> Registration:
+    """A stranger registers as an existing trust (its name in other case) and an admin
+    approves it."""
+    _register(
+        client,
+        world,
+        kind="trust",
+        trust_name="northern lights TRUST",
+        urn="",
+        school_name="",
+        contact_email="stranger@example.net",
+    )
+    registration = Registration.objects.get()
+    with capture(execute=True):
+        page = _approve_in_admin(client, world, registration)
+    assert "asked to confirm" in page.content.decode()
+    client.logout()
+    registration.refresh_from_db()
+    return registration
+
+
+def test_a_registration_cannot_take_over_an_existing_trust(
+    client: Client, world: World, django_capture_on_commit_callbacks: Capture
+) -> None:
+    registration = _stranger_claims_the_trust(client, world, django_capture_on_commit_callbacks)
+    assert registration.status == Registration.Status.CONFIRMING
+    assert not Invitation.objects.exists()  # nothing for the stranger yet
+    [email] = mail.outbox  # the trust's known leader is asked instead
+    assert email.to == [world.tess.email]
+    assert "stranger@example.net" in email.body
+    assert _confirm_url(registration) in email.body
+
+
+def test_the_known_leader_refuses_and_nothing_is_given(
+    client: Client, world: World, django_capture_on_commit_callbacks: Capture
+) -> None:
+    registration = _stranger_claims_the_trust(client, world, django_capture_on_commit_callbacks)
+    client.force_login(world.tess)
+    page = client.get(_confirm_url(registration)).content.decode()
+    assert "stranger@example.net" in page
+    assert "Existing trust Northern Lights Trust (1 known leader(s))" in page
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post(_confirm_url(registration), {"decision": "refuse"})
+    registration.refresh_from_db()
+    assert registration.status == Registration.Status.DECLINED
+    assert not Invitation.objects.exists()
+    assert len(mail.outbox) == 1
+    assert not User.objects.filter(email="stranger@example.net").exists()
+
+
+def test_the_known_leader_confirms_and_the_contact_is_invited(
+    client: Client, world: World, django_capture_on_commit_callbacks: Capture
+) -> None:
+    registration = _stranger_claims_the_trust(client, world, django_capture_on_commit_callbacks)
+    client.force_login(world.tess)
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post(_confirm_url(registration), {"decision": "confirm"})
+    assert response.status_code == 302
+    registration.refresh_from_db()
+    assert registration.status == Registration.Status.APPROVED
+    assert registration.confirmed_by == world.tess
+    invitation = Invitation.objects.get()
+    assert (invitation.email, invitation.role) == ("stranger@example.net", Role.TRUST_LEADER)
+    assert invitation.trust == world.trust
+    assert mail.outbox[-1].to == ["stranger@example.net"]
+    assert Trust.objects.filter(name__iexact="northern lights trust").count() == 1
+    again = client.get(_confirm_url(registration)).content.decode()
+    assert "This registration has been decided" in again
+
+
+def test_it_asks_a_schools_leaders_and_its_trusts_about_an_existing_school(
+    client: Client, world: World, django_capture_on_commit_callbacks: Capture
+) -> None:
+    world.wave.participations.filter(school=world.aspen).delete()  # free to register again
+    _register(client, world, urn=world.aspen.urn, contact_email="someone@example.net")
+    registration = Registration.objects.get()
+    with django_capture_on_commit_callbacks(execute=True):
+        do_approve_registration(registration)
+    assert sorted(m.to[0] for m in mail.outbox) == sorted([world.sam.email, world.tess.email])
+    assert not Participation.objects.filter(wave=world.wave, school=world.aspen).exists()
+
+
+@pytest.mark.parametrize("persona", ["sam", "tom", "rita", "bob", "sara", "dev", "alice"])
+def test_only_a_known_leader_opens_the_confirmation(
+    client: Client, world: World, django_capture_on_commit_callbacks: Capture, persona: str
+) -> None:
+    registration = _stranger_claims_the_trust(client, world, django_capture_on_commit_callbacks)
+    client.force_login(getattr(world, persona))
+    assert client.get(_confirm_url(registration)).status_code == 404
+    assert client.post(_confirm_url(registration), {"decision": "confirm"}).status_code == 404
+    registration.refresh_from_db()
+    assert registration.status == Registration.Status.CONFIRMING
+
+
+def test_an_anonymous_visitor_is_sent_to_sign_in(
+    client: Client, world: World, django_capture_on_commit_callbacks: Capture
+) -> None:
+    registration = _stranger_claims_the_trust(client, world, django_capture_on_commit_callbacks)
+    response = client.get(_confirm_url(registration))
+    assert response.status_code == 302
+    assert response["Location"].startswith(reverse("accounts:login"))
+
+
+def test_the_admin_sees_what_a_registration_matches(client: Client, world: World) -> None:
+    _register(client, world, kind="trust", trust_name="Harbour Trust", urn="", school_name="")
+    client.force_login(world.alice)
+    page = client.get(reverse("admin:waves_registration_changelist")).content.decode()
+    assert "Existing trust Harbour Trust (1 known leader(s))" in page

@@ -171,7 +171,7 @@ def test_it_stores_the_form_without_javascript(client: Client, staff: StaffWorld
     post = {"key": str(uuid.uuid4()), "lang": "en", "role": "other"} | three
     response = client.post(f"/s/{code}/submit/", post)
     assert response.status_code == 302
-    assert response["Location"] == "/thanks/?lang=en&who=staff"
+    assert response["Location"] == f"/thanks/?lang=en&who=staff&next={code}"
     assert Response.objects.get(wave=staff.staff_wave).role == "other"
     thanks = client.get(response["Location"]).content.decode()
     assert "never one person" in thanks

@@ -7,12 +7,10 @@ anonymous and differ between waves, so the waves are independent samples. Django
 
 from __future__ import annotations
 
-import re
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
-from typing import Literal
 
 import pandas as pd
 
@@ -20,6 +18,7 @@ from learnsurvey.instruments import Instrument
 from learnsurvey.io.responses import ResponseChunk, read_responses
 
 from .dashboard import DashboardStatistics
+from .seasons import SEASONS, Season, season_in, season_of
 
 __all__ = [
     "SEASONS",
@@ -30,17 +29,6 @@ __all__ = [
     "season_of",
     "timeline_from_files",
 ]
-
-Season = Literal["autumn", "spring", "summer"]
-SEASONS: tuple[Season, ...] = ("autumn", "spring", "summer")
-
-
-def season_of(day: date) -> Season:
-    """The school term a day falls in (England's year): September–December autumn,
-    January–April spring, May–August summer."""
-    if day.month >= 9:
-        return "autumn"
-    return "spring" if day.month <= 4 else "summer"
 
 
 @dataclass(frozen=True)
@@ -64,14 +52,6 @@ class Timeline:
     """The school context (columns :data:`~learnsurvey.analysis.inputs.CONTEXT_COLUMNS`)
     as of the latest wave: trusts are grouped by their schools now."""
     threshold: int
-
-
-def season_in(label: str) -> Season | None:
-    """The season a wave's name gives ("Summer 2022" → ``summer``), if it names exactly
-    one; None otherwise."""
-    words = set(re.findall(r"[a-z]+", label.lower()))
-    found = [s for s in SEASONS if s in words]
-    return found[0] if len(found) == 1 else None
 
 
 def _order(found: Sequence[str], waves: Sequence[str] | None, path: Path) -> list[str]:

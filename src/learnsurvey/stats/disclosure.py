@@ -107,7 +107,6 @@ or fewer than ``threshold`` pupils.
 from __future__ import annotations
 
 import itertools
-import os
 from collections import deque
 from collections.abc import Collection, Mapping, Sequence
 from dataclasses import dataclass
@@ -116,6 +115,16 @@ from typing import NewType
 import numpy as np
 import pandas as pd
 from numpy.typing import ArrayLike, NDArray
+
+# Rules 1 and 8's thresholds, read from the environment without numpy or pandas (the web
+# settings read them at start-up): defined there, published here.
+from ._thresholds import (
+    DEFAULT_STAFF_THRESHOLD,
+    DEFAULT_THRESHOLD,
+    check_threshold,
+    default_staff_threshold,
+    default_threshold,
+)
 
 __all__ = [
     "DEFAULT_STAFF_THRESHOLD",
@@ -159,12 +168,6 @@ Selecting from a cleared table gives a plain ``DataFrame`` back, so select with
 fewer rows or columns of a cleared table is always safe.
 """
 
-DEFAULT_THRESHOLD = 10
-"""Rule 1: the fewest pupils a published figure may describe unless configured otherwise."""
-
-DEFAULT_STAFF_THRESHOLD = 5
-"""Rule 8: the fewest staff a published staff-only figure may describe by default."""
-
 MIN_OTHER_SCHOOLS = 3
 """Rule 5: a similar-schools figure is shown only when it describes at least this many other
 schools."""
@@ -173,49 +176,12 @@ MIN_GROUP_SCHOOLS = 5
 """Rule 5: a group of schools (e.g. the learning-focused schools) has its context described
 only when it holds at least this many schools."""
 
-_ENV = "LEARNSURVEY_MIN_GROUP_SIZE"
-_STAFF_ENV = "LEARNSURVEY_MIN_STAFF_GROUP_SIZE"
-
 
 class DisclosureError(ValueError):
     """Raised when nothing can be published without disclosing a small group."""
 
 
 # --- thresholds and predicates (rules 1, 5, 8) ----------------------------------------------
-
-
-def default_threshold() -> int:
-    """The pupil threshold from ``LEARNSURVEY_MIN_GROUP_SIZE``, else 10 (rule 1)."""
-    return _from_env(_ENV, DEFAULT_THRESHOLD)
-
-
-def default_staff_threshold() -> int:
-    """The staff threshold from ``LEARNSURVEY_MIN_STAFF_GROUP_SIZE``, else 5 (rule 8)."""
-    return _from_env(_STAFF_ENV, DEFAULT_STAFF_THRESHOLD)
-
-
-def _from_env(name: str, default: int) -> int:
-    raw = os.environ.get(name)
-    if raw is None:
-        return default
-    try:
-        value = int(raw)
-    except ValueError:
-        raise ValueError(f"{name} must be a whole number, not {raw!r}") from None
-    return check_threshold(value)
-
-
-def check_threshold(threshold: int) -> int:
-    """``threshold`` itself when it is a usable minimum group size (2 or more).
-
-    Raises
-    ------
-    ValueError
-        Below 2: a "group" of one is a person.
-    """
-    if threshold < 2:
-        raise ValueError(f"the minimum group size must be at least 2, not {threshold}")
-    return threshold
 
 
 def is_publishable(n: float | None, threshold: int) -> bool:

@@ -14,8 +14,9 @@ from typing import Any
 
 import dj_database_url
 import django_stubs_ext
+from django.core.exceptions import ImproperlyConfigured
 
-from learnsurvey.stats.disclosure import default_threshold
+from learnsurvey.stats._thresholds import default_threshold
 
 # Lets typed admin and queryset generics (ModelAdmin[School]) work at run time.
 django_stubs_ext.monkeypatch()
@@ -37,7 +38,23 @@ BASE_DIR = Path(__file__).resolve().parent
 DATA_DIR = Path(os.environ.get("LEARNSURVEY_DATA_DIR", Path.cwd() / "var"))
 
 DEBUG = _env_bool("DEBUG", False)
-SECRET_KEY = os.environ.get("SECRET_KEY", "insecure-development-key-change-me-" + "x" * 20)
+PRODUCTION = _env_bool("LEARNSURVEY_PRODUCTION", False)
+"""On for a real deployment (docs/deployment.md): a real SECRET_KEY is required, and HTTPS,
+HSTS and Secure cookies are on unless turned off one by one."""
+DEVELOPMENT_SECRET_KEY = "insecure-development-key-change-me-" + "x" * 20
+SECRET_KEY = os.environ.get("SECRET_KEY", "" if PRODUCTION else DEVELOPMENT_SECRET_KEY)
+MIN_SECRET_KEY_LENGTH = 50
+if PRODUCTION:
+    # The key signs sessions and keys the HMAC that hides pupils' addresses in the rate
+    # limits: a known or short one gives both away, so production does not start without it.
+    if len(SECRET_KEY) < MIN_SECRET_KEY_LENGTH or SECRET_KEY.startswith("insecure-"):
+        raise ImproperlyConfigured(
+            f"LEARNSURVEY_PRODUCTION is on: set SECRET_KEY to a random value of at least "
+            f'{MIN_SECRET_KEY_LENGTH} characters (e.g. python -c "import secrets; '
+            f'print(secrets.token_urlsafe(64))")'
+        )
+    if DEBUG:
+        raise ImproperlyConfigured("LEARNSURVEY_PRODUCTION is on: DEBUG must be off")
 ALLOWED_HOSTS = os.environ.get("ALLOWED_HOSTS", "127.0.0.1,localhost,testserver").split(",")
 SITE_ROOT = os.environ.get("SITE_ROOT", "http://127.0.0.1:8000")
 
@@ -69,6 +86,7 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "learnsurvey.web.accounts.middleware.private_when_signed_in",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
 ]
@@ -98,7 +116,11 @@ TEMPLATES = [
 
 DATABASES: dict[str, Any] = {
     "default": dj_database_url.config(
-        default=f"sqlite:///{DATA_DIR / 'learnsurvey.sqlite3'}", conn_max_age=60
+        default=f"sqlite:///{DATA_DIR / 'learnsurvey.sqlite3'}",
+        conn_max_age=60,
+        # A pooled connection is checked before each request reuses it: after a database
+        # restart, the first query of a request does not fail on a dead connection.
+        conn_health_checks=True,
     )
 }
 if DATABASES["default"]["ENGINE"].endswith("sqlite3"):
@@ -118,12 +140,24 @@ if DATABASES["default"]["ENGINE"].endswith("sqlite3"):
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 REDIS_URL = os.environ.get("REDIS_URL", "")
+_REDIS_CACHE = {
+    "BACKEND": "learnsurvey.web.rediscache.SharedClientRedisCache",
+    "LOCATION": REDIS_URL,
+}
 CACHES: dict[str, Any] = {
     "default": (
-        {"BACKEND": "learnsurvey.web.rediscache.SharedClientRedisCache", "LOCATION": REDIS_URL}
+        _REDIS_CACHE if REDIS_URL else {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}
+    ),
+    # The pupils' rate limits must be counted in one place by every worker: in Redis when
+    # there is one, else in a database table (pupil/migrations/0001), never per process.
+    "ratelimit": (
+        _REDIS_CACHE
         if REDIS_URL
-        else {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}
-    )
+        else {
+            "BACKEND": "django.core.cache.backends.db.DatabaseCache",
+            "LOCATION": "learnsurvey_ratelimit",
+        }
+    ),
 }
 
 TASKS = {"default": {"BACKEND": "django.tasks.backends.immediate.ImmediateBackend"}}
@@ -153,16 +187,35 @@ STATICFILES_DIRS = [BASE_DIR / "static"]
 WHITENOISE_USE_FINDERS = True
 WHITENOISE_AUTOREFRESH = DEBUG
 
-MAILERS = {
-    "default": {
-        "BACKEND": os.environ.get("EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend")
+# Production sends mail over SMTP (EMAIL_HOST...); development prints it on the console.
+_MAIL_BACKEND = os.environ.get(
+    "EMAIL_BACKEND",
+    "django.core.mail.backends.smtp.EmailBackend"
+    if PRODUCTION
+    else "django.core.mail.backends.console.EmailBackend",
+)
+MAILERS: dict[str, Any] = {"default": {"BACKEND": _MAIL_BACKEND}}
+if _MAIL_BACKEND.endswith(".smtp.EmailBackend"):
+    MAILERS["default"]["OPTIONS"] = {
+        "host": os.environ.get("EMAIL_HOST", "localhost"),
+        "port": _env_int("EMAIL_PORT", 587),
+        "username": os.environ.get("EMAIL_HOST_USER", ""),
+        "password": os.environ.get("EMAIL_HOST_PASSWORD", ""),
+        "use_tls": _env_bool("EMAIL_USE_TLS", True),
+        "timeout": _env_int("EMAIL_TIMEOUT", 10),
     }
-}
 DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "learnsurvey <noreply@localhost>")
 
 SESSION_COOKIE_HTTPONLY = True
-SESSION_COOKIE_SECURE = _env_bool("SECURE_COOKIES", False)
+SESSION_COOKIE_SECURE = _env_bool("SECURE_COOKIES", PRODUCTION)
 CSRF_COOKIE_SECURE = SESSION_COOKIE_SECURE
+SECURE_SSL_REDIRECT = _env_bool("SECURE_SSL_REDIRECT", PRODUCTION)
+SECURE_HSTS_SECONDS = _env_int("SECURE_HSTS_SECONDS", 31_536_000 if PRODUCTION else 0)
+SECURE_HSTS_INCLUDE_SUBDOMAINS = _env_bool("SECURE_HSTS_INCLUDE_SUBDOMAINS", PRODUCTION)
+SECURE_HSTS_PRELOAD = _env_bool("SECURE_HSTS_PRELOAD", PRODUCTION)
+# Behind a reverse proxy that ends TLS, it must say so (and strip the header from clients).
+if _env_bool("LEARNSURVEY_BEHIND_TLS_PROXY", False):
+    SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
 X_FRAME_OPTIONS = "DENY"
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
@@ -170,6 +223,8 @@ SECURE_REFERRER_POLICY = "same-origin"
 # Privacy: the smallest group any figure may describe (shared with the CLI, see
 # learnsurvey.stats.disclosure), and the pupil-facing rate limits.
 MIN_GROUP_SIZE = default_threshold()
+# A database that is not answering is a 503 asking to retry after this long (unavailable.py).
+UNAVAILABLE_RETRY_AFTER_SECONDS = _env_int("LEARNSURVEY_UNAVAILABLE_RETRY_AFTER_SECONDS", 3)
 CODE_FAILURES_PER_NETWORK = _env_int("LEARNSURVEY_CODE_FAILURES_PER_NETWORK", 30)
 CODE_FAILURE_WINDOW_SECONDS = _env_int("LEARNSURVEY_CODE_FAILURE_WINDOW_SECONDS", 600)
 SUBMISSIONS_PER_CODE_PER_MINUTE = _env_int("LEARNSURVEY_SUBMISSIONS_PER_CODE_PER_MINUTE", 300)

@@ -14,3 +14,6 @@ urlpatterns = [
     path("api/", include("learnsurvey.web.api.urls")),
     path("admin/", admin.site.urls),
 ]
+
+# A database that is not answering is a 503 with Retry-After, never a 500 (unavailable.py).
+handler500 = "learnsurvey.web.unavailable.server_error"

@@ -1,4 +1,5 @@
-"""Emails to staff: the invitation that lets a new leader set a password."""
+"""Emails to staff: the invitation that lets a new leader set a password, and the question
+to a school's or trust's known leaders whether a new registrant belongs."""
 
 from __future__ import annotations
 
@@ -12,7 +13,7 @@ from django.urls import reverse
 if TYPE_CHECKING:
     from learnsurvey.web.waves.models import Registration
 
-    from .models import Invitation
+    from .models import Invitation, User
 
 
 def invitation_link(token: str) -> str:
@@ -35,3 +36,24 @@ def send_invitation(
     subject = render_to_string("accounts/email/invitation_subject.txt", context).strip()
     body = render_to_string("accounts/email/invitation.txt", context)
     send_mail(subject, body, settings.DEFAULT_FROM_EMAIL, [invitation.email])
+
+
+def send_confirmation_request(registration: Registration, leaders: list[User]) -> None:
+    """Ask each known leader (one email each) whether the registration's contact belongs to
+    the school or trust it names; the link opens the page where they confirm or refuse."""
+    path = reverse("waves:confirm_registration", args=[registration.pk])
+    what = (
+        registration.school_name if registration.kind == "school" else registration.trust_name
+    ).strip()
+    for leader in leaders:
+        context = {
+            "registration": registration,
+            "leader": leader,
+            "what": what,
+            "link": f"{settings.SITE_ROOT.rstrip('/')}{path}",
+        }
+        subject = render_to_string(
+            "accounts/email/confirm_registration_subject.txt", context
+        ).strip()
+        body = render_to_string("accounts/email/confirm_registration.txt", context)
+        send_mail(subject, body, settings.DEFAULT_FROM_EMAIL, [leader.email])

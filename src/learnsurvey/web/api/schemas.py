@@ -6,6 +6,7 @@ import uuid
 from datetime import date
 
 from ninja import Schema
+from pydantic import StrictInt
 
 
 class SchoolRef(Schema):
@@ -33,13 +34,15 @@ class SubmissionIn(Schema):
     own endpoint takes them."""
 
     key: uuid.UUID
-    year_group: int | None = None
+    year_group: StrictInt | None = None
     key_stage: str = ""
     gender: str = ""
     role: str = ""
     """For a staff survey: a role id of its instrument (required); refused for pupils."""
     language: str = "en-GB"
-    answers: dict[str, int | None]
+    answers: dict[str, StrictInt | None]
+    """Whole numbers on the instrument's scale, or null: ``true``, ``"4"`` and ``3.0`` are
+    refused, as the pupils' endpoint refuses them."""
 
 
 class SubmissionOut(Schema):

@@ -4,7 +4,11 @@ The interactive docs page is off: it would load its scripts from a CDN, and noth
 platform comes from a third party. The schema itself is served (unauthenticated).
 """
 
+from typing import Any
+
+from django.http import HttpRequest, HttpResponse
 from ninja import NinjaAPI
+from ninja.errors import ValidationError
 
 from learnsurvey.web.improvement.api import router as improvement_router
 from learnsurvey.web.partners.api import router as partners_router
@@ -23,6 +27,25 @@ api = NinjaAPI(
     docs_url=None,
     urls_namespace="api",
 )
+
+LOC_PART_MAX = 40
+"""A field name in a refusal is cut to this length: a refusal never echoes a client's text."""
+
+
+@api.exception_handler(ValidationError)
+def refuse_invalid(request: HttpRequest, exc: ValidationError) -> HttpResponse:
+    """422 naming each field that is wrong and why, without the values sent (pydantic's
+    errors carry them as ``input``)."""
+    detail: list[dict[str, Any]] = [
+        {
+            "loc": [p[:LOC_PART_MAX] if isinstance(p, str) else p for p in e.get("loc", ())],
+            "msg": e.get("msg", "invalid"),
+        }
+        for e in exc.errors[:10]
+    ]
+    return api.create_response(request, {"detail": detail}, status=422)
+
+
 api.add_router("/v1/", router)
 # Each app owns its part of v1; the paths do not overlap.
 api.add_router("/v1/", improvement_router)

@@ -26,6 +26,7 @@ from learnsurvey.web.dashboards.results import (
     trust_over_time,
     trust_payload,
 )
+from learnsurvey.web.pupil.survey import stored_language
 from learnsurvey.web.schools.models import School
 from learnsurvey.web.waves.actions import SubmissionError, do_submit_response
 from learnsurvey.web.waves.models import Participation, Response, Wave
@@ -156,6 +157,9 @@ def submit_response(
     wave, school = _wave_school(request, wave_id, urn, manage=True)
     if not wave.is_open():
         raise HttpError(400, "the wave is not open for responses")
+    language = stored_language(wave.instrument(), body.language)
+    if language is None:
+        raise HttpError(400, "language: not one of this survey's languages")
     try:
         submitted = do_submit_response(
             wave,
@@ -166,7 +170,7 @@ def submit_response(
             key_stage=body.key_stage,
             gender=body.gender,
             role=body.role,
-            language=body.language,
+            language=language,
             source=Response.Source.API,
         )
     except SubmissionError as exc:

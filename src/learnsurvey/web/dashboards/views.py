@@ -16,6 +16,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from learnsurvey.instruments import Instrument
+from learnsurvey.io.export import neutralise
 from learnsurvey.reports.guidance import Guidance, load_guidance
 from learnsurvey.web.accounts.access import (
     can_manage_school,
@@ -266,7 +267,11 @@ def global_csv(request: HttpRequest, wave_id: int, table: str) -> HttpResponse:
     response = HttpResponse(content_type="text/csv; charset=utf-8")
     response["Content-Disposition"] = f'attachment; filename="wave-{wave.pk}-{found.name}.csv"'
     writer = csv.writer(response)
-    writer.writerow(found.columns)
+    # School and trust names are written by users: a name starting "=" is not run as a
+    # formula by the spreadsheet that opens the file (the exports do the same).
+    writer.writerow([neutralise(c) for c in found.columns])
     for row in found.rows:
-        writer.writerow(["" if row.get(c) is None else row.get(c) for c in found.columns])
+        writer.writerow(
+            ["" if row.get(c) is None else neutralise(row.get(c)) for c in found.columns]
+        )
     return response

@@ -1,11 +1,13 @@
-"""Access codes for school leaders: list, create, switch off, and a printable sheet.
+"""Access codes: list, create, switch off (after a confirmation) and on again, and a
+printable sheet.
 
 Pupils' codes and staff codes (the codes of a staff survey, ``Wave.pupil_wave`` set) are
 listed in separate sections and printed on the same kind of sheet; both expire with their
 wave and share the journey's rate limits.
 
-Leaders of the school (and its trust's leaders, and platform admins) only: teachers,
-researchers and other schools get 404 from ``access.school_for(..., manage=True)``.
+Teachers run the survey in class: they see their school's codes and print them, and get 403
+for creating codes or switching them. Everything else is for the school's leaders (and its
+trust's leaders, and platform admins); researchers and other schools get 404.
 """
 
 from __future__ import annotations
@@ -16,6 +18,7 @@ import segno
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
 from django.db.models import Q
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
@@ -25,9 +28,13 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from learnsurvey.web.accounts.access import school_for
+from learnsurvey.web.accounts.access import can_manage_school, current_user, school_for
 from learnsurvey.web.schools.models import School
-from learnsurvey.web.waves.actions import do_create_access_codes, do_deactivate_access_code
+from learnsurvey.web.waves.actions import (
+    do_activate_access_code,
+    do_create_access_codes,
+    do_deactivate_access_code,
+)
 from learnsurvey.web.waves.models import STAFF_INSTRUMENT_ID, AccessCode, Wave
 
 from .forms import AccessCodeForm, StaffAccessCodeForm
@@ -71,8 +78,12 @@ def qr_svg(link: str) -> SafeString:
 @require_http_methods(["GET", "POST"])
 def code_list(request: HttpRequest, urn: str) -> HttpResponse:
     """The school's pupil codes and staff codes, by wave, in two sections, each with a form
-    to create more for a wave it takes part in (the staff form posts with prefix ``staff``)."""
-    school = school_for(request, urn, manage=True)
+    to create more for a wave it takes part in (the staff form posts with prefix ``staff``).
+    A teacher sees and prints the codes; creating them is for leaders (403)."""
+    school = school_for(request, urn)
+    manages = can_manage_school(current_user(request), school)
+    if request.method == "POST" and not manages:
+        raise PermissionDenied
     waves = _waves(school)
     # Codes can be prepared before a wave opens; they work only while it is open.
     open_waves = [w for w in waves if w.closes >= timezone.localdate()]
@@ -103,23 +114,35 @@ def code_list(request: HttpRequest, urn: str) -> HttpResponse:
                 if wave.is_staff == staff
             ],
             form=staff_form if staff else pupil_form,
-            can_create=any(w.is_staff == staff for w in open_waves),
+            can_create=manages and any(w.is_staff == staff for w in open_waves),
         )
         for staff in (False, True)
     ]
     return render(
         request,
         "pupil/codes/list.html",
-        {"school": school, "sections": sections},
+        {"school": school, "sections": sections, "manages": manages},
         status=400 if form.errors else 200,
     )
 
 
+def _managed_code(request: HttpRequest, urn: str, pk: int) -> tuple[School, AccessCode]:
+    """A code of a school the user manages: 403 for its teachers, 404 for anyone else."""
+    school = school_for(request, urn)
+    if not can_manage_school(current_user(request), school):
+        raise PermissionDenied
+    return school, get_object_or_404(
+        AccessCode.objects.select_related("wave"), pk=pk, school=school
+    )
+
+
 @login_required
-@require_POST
+@require_http_methods(["GET", "POST"])
 def deactivate_code(request: HttpRequest, urn: str, pk: int) -> HttpResponse:
-    school = school_for(request, urn, manage=True)
-    code = get_object_or_404(AccessCode, pk=pk, school=school)
+    """Switch a code off, after a confirmation page (GET): pupils in class may be using it."""
+    school, code = _managed_code(request, urn, pk)
+    if request.method == "GET":
+        return render(request, "pupil/codes/deactivate.html", {"school": school, "code": code})
     do_deactivate_access_code(code)
     messages.success(
         request,
@@ -134,10 +157,21 @@ def deactivate_code(request: HttpRequest, urn: str, pk: int) -> HttpResponse:
 
 
 @login_required
+@require_POST
+def activate_code(request: HttpRequest, urn: str, pk: int) -> HttpResponse:
+    """Switch a code back on (it works again while its wave is open)."""
+    school, code = _managed_code(request, urn, pk)
+    do_activate_access_code(code)
+    messages.success(request, _("Code %(code)s is switched on again.") % {"code": code})
+    return redirect("pupil:codes", urn=school.urn)
+
+
+@login_required
 @require_GET
 def code_sheet(request: HttpRequest, urn: str) -> HttpResponse:
-    """A printable sheet: per active code a card with the code, its link and a QR code."""
-    school = school_for(request, urn, manage=True)
+    """A printable sheet: per active code a card with the code, its link and a QR code
+    (teachers print it too)."""
+    school = school_for(request, urn)
     codes = AccessCode.objects.filter(school=school, active=True).select_related("wave")
     wave_id = request.GET.get("wave", "")
     if wave_id:

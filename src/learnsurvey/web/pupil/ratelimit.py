@@ -1,5 +1,9 @@
-"""Rate limits for the public pages (the pupils' and wave registration), kept only in the
-(Django) cache.
+"""Rate limits for the public pages (the pupils' and wave registration), kept only in
+caches.
+
+A network's wrong codes, and the codes that worked from it, are counted in the
+``ratelimit`` cache, which every worker shares: Redis when there is one, else a database
+table (a per-process count would let each worker allow its own limit).
 
 Per network: failed code attempts are counted per network. The network is the client address
 as the server sees it (``REMOTE_ADDR``; a reverse proxy must set it to the real client, and
@@ -21,6 +25,7 @@ import time
 
 from django.conf import settings
 from django.core.cache import DEFAULT_CACHE_ALIAS, cache, caches
+from django.core.cache.backends.base import BaseCache
 from django.http import HttpRequest
 
 from learnsurvey.web.rediscache import SharedClientRedisCache
@@ -54,32 +59,51 @@ def _known_key(network: str, code: str) -> str:
     return f"learnsurvey:rl:known:{network}:{code}"
 
 
-def network_wait(network: str, code: str, failures: int | None = None) -> int:
+LIMITS_ALIAS = "ratelimit"
+
+
+def limits() -> BaseCache:
+    """The cache every worker shares for the per-network counts."""
+    return caches[LIMITS_ALIAS]
+
+
+def shares_default_cache() -> bool:
+    """Whether the shared counts live in the default cache (Redis): then one round trip can
+    fetch a code's record and a network's count together."""
+    return bool(settings.CACHES.get(LIMITS_ALIAS) == settings.CACHES.get(DEFAULT_CACHE_ALIAS))
+
+
+def failures(network: str) -> int:
+    """How many wrong codes ``network`` tried in the current window."""
+    return int(limits().get(failures_key(network), 0) or 0)
+
+
+def network_wait(network: str, code: str, failures_now: int | None = None) -> int:
     """Seconds this network must wait before trying ``code`` (0: go ahead).
 
-    ``failures`` is the network's count when the caller fetched it already."""
-    if failures is None:
-        failures = cache.get(failures_key(network), 0)
-    if (failures or 0) < settings.CODE_FAILURES_PER_NETWORK:
+    ``failures_now`` is the network's count when the caller fetched it already."""
+    count = failures(network) if failures_now is None else failures_now
+    if count < settings.CODE_FAILURES_PER_NETWORK:
         return 0
-    if cache.get(_known_key(network, code)):
+    if limits().get(_known_key(network, code)):
         return 0
     return int(settings.CODE_FAILURE_WINDOW_SECONDS)
 
 
 def record_failure(network: str) -> None:
     """Count a wrong code; the count expires a window after the first failure."""
+    shared = limits()
     key = failures_key(network)
-    if not cache.add(key, 1, settings.CODE_FAILURE_WINDOW_SECONDS):
+    if not shared.add(key, 1, settings.CODE_FAILURE_WINDOW_SECONDS):
         try:
-            cache.incr(key)
+            shared.incr(key)
         except ValueError:  # expired between add and incr
-            cache.add(key, 1, settings.CODE_FAILURE_WINDOW_SECONDS)
+            shared.add(key, 1, settings.CODE_FAILURE_WINDOW_SECONDS)
 
 
 def record_success(network: str, code: str) -> None:
     """Remember that this network knows this code, so a block does not reach it."""
-    cache.set(_known_key(network, code), 1, KNOWN_CODE_SECONDS)
+    limits().set(_known_key(network, code), 1, KNOWN_CODE_SECONDS)
 
 
 def submission_wait(code: str, now: float | None = None) -> int:

@@ -23,6 +23,17 @@ class Payload:
     role: str = ""
 
 
+def _text(data: dict[str, Any], field: str, default: str) -> str:
+    """A string field: absent or null is ``default``; anything but a string is refused
+    (``0``, ``false``, ``[]`` are not "no answer")."""
+    value = data.get(field)
+    if value is None:
+        return default
+    if not isinstance(value, str):
+        raise SubmissionError(f"{field} must be a string or null")
+    return value
+
+
 def parse_json(data: Any) -> Payload:
     """The JSON body of ``POST /s/<code>/responses``, checked for shape (not content)."""
     if not isinstance(data, dict):
@@ -33,33 +44,33 @@ def parse_json(data: Any) -> Payload:
     year_group = data.get("year_group")
     if year_group is not None and (isinstance(year_group, bool) or not isinstance(year_group, int)):
         raise SubmissionError("year_group must be a whole number or null")
-    gender = data.get("gender") or ""
-    language = data.get("language") or "en"
-    if not isinstance(gender, str) or not isinstance(language, str):
-        raise SubmissionError("gender and language must be strings")
-    role = data.get("role") or ""
-    if not isinstance(role, str):
-        raise SubmissionError("role must be a string")
+    gender = _text(data, "gender", "")
+    language = _text(data, "language", "en")
+    role = _text(data, "role", "")
     answers = data.get("answers")
     if not isinstance(answers, dict):
         raise SubmissionError("answers must be an object of item ids and values")
     return Payload(key, year_group, gender, language, answers, role)
 
 
-def parse_form(post: Mapping[str, str], item_ids: list[str]) -> Payload:
-    """The no-JavaScript form: one radio group per item, named by item id."""
+def parse_form(post: Mapping[str, str], item_ids: list[str], *, lenient: bool = False) -> Payload:
+    """The no-JavaScript form: one radio group per item, named by item id. A value that is
+    not a whole number raises SubmissionError, or with ``lenient`` is left out (to show
+    the form again with what could be read)."""
     answers: dict[str, int | None] = {}
     for item_id in item_ids:
-        raw = post.get(item_id, "")
         try:
-            answers[item_id] = int(raw) if raw else None
-        except ValueError:
-            raise SubmissionError(f"{item_id}: answer must be a whole number") from None
-    year = post.get("year", "")
+            answers[item_id] = _whole(post.get(item_id, ""), item_id)
+        except SubmissionError:
+            if not lenient:
+                raise
+            answers[item_id] = None
     try:
-        year_group = int(year) if year else None
-    except ValueError:
-        raise SubmissionError("year_group must be a whole number") from None
+        year_group = _whole(post.get("year", ""), "year_group")
+    except SubmissionError:
+        if not lenient:
+            raise
+        year_group = None
     return Payload(
         key=post.get("key", ""),
         year_group=year_group,
@@ -70,6 +81,15 @@ def parse_form(post: Mapping[str, str], item_ids: list[str]) -> Payload:
     )
 
 
+def _whole(raw: str, field: str) -> int | None:
+    if not raw:
+        return None
+    try:
+        return int(raw)
+    except ValueError:
+        raise SubmissionError(f"{field}: must be a whole number") from None
+
+
 def store(info: CodeInfo, payload: Payload) -> Submitted:
     """Store the answers for the code's wave and school (committed on return); a staff
     survey's role is checked against its instrument by ``do_submit_response``."""
@@ -77,7 +97,7 @@ def store(info: CodeInfo, payload: Payload) -> Submitted:
     instrument = wave.instrument()
     language = stored_language(instrument, payload.language)
     if language is None:
-        raise SubmissionError(f"unknown language {payload.language!r}")
+        raise SubmissionError("language: not one of this survey's languages")
     year_group = payload.year_group
     if info.year_group is not None:
         if year_group is None:

@@ -15,6 +15,11 @@ urlpatterns = [
     path("schools/<str:urn>/codes/", codes.code_list, name="codes"),
     path("schools/<str:urn>/codes/sheet/", codes.code_sheet, name="code_sheet"),
     path(
+        "schools/<str:urn>/codes/<int:pk>/activate/",
+        codes.activate_code,
+        name="activate_code",
+    ),
+    path(
         "schools/<str:urn>/codes/<int:pk>/deactivate/",
         codes.deactivate_code,
         name="deactivate_code",

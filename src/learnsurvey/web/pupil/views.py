@@ -19,13 +19,14 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import translation
+from django.utils.cache import add_never_cache_headers
 from django.utils.translation import gettext as _
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from learnsurvey.instruments import Instrument
 from learnsurvey.web.waves.actions import SubmissionError
-from learnsurvey.web.waves.models import AccessCode
+from learnsurvey.web.waves.models import CODE_ALPHABET, CODE_LENGTH, AccessCode
 
 from . import ratelimit
 from .lookup import CodeInfo, resolve
@@ -60,6 +61,9 @@ def _render(
     with translation.override(lang.django):
         response = render(request, template, {"lang": lang, **context}, status=status)
         response["Content-Language"] = lang.django
+    # On a shared tablet nothing of one pupil's pages may come back for the next: no copy in
+    # any cache, and no page restored by Back from the browser's back-forward cache.
+    add_never_cache_headers(response)
     return response
 
 
@@ -278,7 +282,7 @@ def _render_survey(
         "error": error,
         "endpoint": reverse("pupil:responses", args=[info.code]),
         "thanks_url": reverse("pupil:thanks")
-        + _query(lang=lang.code, who="staff" if staff else None),
+        + _query(lang=lang.code, who="staff" if staff else None, next=info.code),
         "about_url": reverse(back, args=[info.code])
         + (_query(lang=lang.code, role=person.role) if staff else ""),
     }
@@ -297,10 +301,11 @@ def submit_form(request: HttpRequest, code: str) -> HttpResponse:
     wait = ratelimit.submission_wait(info.code)
     if wait:
         return _refusal(request, lang, "busy", 429, wait)
-    payload = parse_form(request.POST.dict(), instrument.item_ids)
     try:
+        payload = parse_form(request.POST.dict(), instrument.item_ids)
         store(info, payload)
     except SubmissionError as exc:
+        payload = parse_form(request.POST.dict(), instrument.item_ids, lenient=True)
         with translation.override(lang.django):
             message = (
                 _("Please answer at least one statement.")
@@ -310,10 +315,19 @@ def submit_form(request: HttpRequest, code: str) -> HttpResponse:
         person = Person(year=payload.year_group, gender=payload.gender, role=payload.role)
         return _render_survey(request, info, instrument, lang, person, payload.answers, message)
     who = "staff" if info.wave().is_staff else None
-    return redirect(reverse("pupil:thanks") + _query(lang=lang.code, who=who), permanent=False)
+    thanks_url = reverse("pupil:thanks") + _query(lang=lang.code, who=who, next=info.code)
+    return redirect(thanks_url, permanent=False)
 
 
 @require_GET
 def thanks(request: HttpRequest) -> HttpResponse:
+    """Thank you, and a fresh start for the next person on the same device (the code's
+    first page: nothing of the answers just sent comes with it)."""
     staff = request.GET.get("who") == "staff"
-    return _render(request, _request_language(request), "pupil/thanks.html", {"staff": staff})
+    lang = _request_language(request)
+    typed = request.GET.get("next", "")
+    code = AccessCode.normalise(typed[: CODE_LENGTH + 4])
+    next_url = ""
+    if len(code) == CODE_LENGTH and all(ch in CODE_ALPHABET for ch in code):
+        next_url = reverse("pupil:language", args=[code]) + _query(lang=lang.code)
+    return _render(request, lang, "pupil/thanks.html", {"staff": staff, "next_url": next_url})

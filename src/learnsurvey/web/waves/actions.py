@@ -38,7 +38,7 @@ def encode_answers(instrument: Instrument, answers: Mapping[str, int | None]) ->
     ids = [item.id for item in instrument.items]
     unknown = sorted(set(answers) - set(ids))
     if unknown:
-        raise SubmissionError(f"unknown items: {', '.join(unknown)}")
+        raise SubmissionError(f"answers: {len(unknown)} item id(s) not in this survey")
     lo, hi = instrument.scale.min, instrument.scale.max
     if lo < 0 or hi > 9:
         raise SubmissionError("the platform stores scales within 0–9")
@@ -104,7 +104,7 @@ def do_submit_response(
             raise SubmissionError("role: only staff surveys ask for a role")
         key_stage = _checked_key_stage(instrument, year_group, key_stage)
         if gender and gender not in instrument.demographics.genders:
-            raise SubmissionError(f"unknown gender {gender!r}")
+            raise SubmissionError("gender: not one of this survey's genders")
     stored = encode_answers(instrument, answers)
     now = timezone.now()
     response = Response(
@@ -172,12 +172,12 @@ def _checked_key_stage(instrument: Instrument, year_group: int | None, key_stage
     """The key stage to store: the year group's when only that was given."""
     if year_group is not None:
         if year_group not in YEAR_GROUPS:
-            raise SubmissionError(f"unknown year group {year_group}")
+            raise SubmissionError("year_group: not a year group of this survey")
         key_stage = key_stage or YEAR_GROUPS[year_group]
         if key_stage != YEAR_GROUPS[year_group]:
-            raise SubmissionError(f"year {year_group} is not in {key_stage}")
+            raise SubmissionError("year_group: not in the key stage given")
     if key_stage and key_stage not in instrument.demographics.key_stages:
-        raise SubmissionError(f"unknown key stage {key_stage!r}")
+        raise SubmissionError("key_stage: not a key stage of this survey")
     return key_stage
 
 
@@ -223,6 +223,14 @@ def do_deactivate_access_code(code: AccessCode) -> None:
     with transaction.atomic():
         AccessCode.objects.filter(pk=code.pk).update(active=False)
         code.active = False
+        transaction.on_commit(lambda: cache.delete(access_code_cache_key(code.code)))
+
+
+def do_activate_access_code(code: AccessCode) -> None:
+    """Switch a code back on; the cached look-up is dropped after the commit as well."""
+    with transaction.atomic():
+        AccessCode.objects.filter(pk=code.pk).update(active=True)
+        code.active = True
         transaction.on_commit(lambda: cache.delete(access_code_cache_key(code.code)))
 
 

@@ -19,7 +19,9 @@ from django.utils.translation import ngettext
 
 from .models import AccessCode, Participation, Registration, Response, Wave, WaveResult
 from .registrations import (
+    Approved,
     RegistrationRefused,
+    claimed,
     do_approve_registration,
     do_decline_registration,
 )
@@ -84,12 +86,19 @@ class RegistrationAdmin(admin.ModelAdmin[Registration]):
         "trust_name",
         "contact_name",
         "contact_email",
+        "matches",
         "status",
     ]
     list_filter = ["status", "kind", "wave"]
     search_fields = ["school_name", "urn", "trust_name", "contact_name", "contact_email"]
     readonly_fields = ["status", "created", "decided", "school", "trust"]
     actions = ["approve", "decline"]
+
+    @admin.display(description=_("matches"))
+    def matches(self, registration: Registration) -> str:
+        """What the registration names that exists already: approving one with known
+        leaders asks them to confirm the contact first."""
+        return claimed(registration).describe()
 
     def _each(
         self,
@@ -111,7 +120,27 @@ class RegistrationAdmin(admin.ModelAdmin[Registration]):
 
     @admin.action(description=_("Approve and send invitations"))
     def approve(self, request: HttpRequest, queryset: QuerySet[Registration]) -> None:
-        approved = self._each(request, queryset.order_by("created"), do_approve_registration)
+        outcomes: list[Approved] = []
+        self._each(
+            request,
+            queryset.order_by("created"),
+            lambda r: outcomes.append(do_approve_registration(r)),
+        )
+        asking = [o for o in outcomes if o.invitation is None]
+        if asking:
+            self.message_user(
+                request,
+                ngettext(
+                    "%(n)d registration names a school or trust that already has leaders: "
+                    "they were asked to confirm the contact belongs.",
+                    "%(n)d registrations name a school or trust that already has leaders: "
+                    "they were asked to confirm each contact belongs.",
+                    len(asking),
+                )
+                % {"n": len(asking)},
+                messages.WARNING,
+            )
+        approved = len(outcomes) - len(asking)
         if approved:
             self.message_user(
                 request,

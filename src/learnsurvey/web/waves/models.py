@@ -7,11 +7,12 @@ from datetime import date
 from functools import lru_cache
 from typing import Any
 
+from django.conf import settings
 from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from learnsurvey.analysis.timeline import season_of
+from learnsurvey.analysis.seasons import season_of
 from learnsurvey.instruments import Instrument, load_instrument
 from learnsurvey.web.schools.models import School, Trust
 
@@ -147,6 +148,7 @@ class Registration(models.Model):
 
     class Status(models.TextChoices):
         PENDING = "pending", _("Pending")
+        CONFIRMING = "confirming", _("Awaiting a known leader's confirmation")
         APPROVED = "approved", _("Approved")
         DECLINED = "declined", _("Declined")
 
@@ -176,6 +178,14 @@ class Registration(models.Model):
     decided = models.DateTimeField(null=True, blank=True)
     school = models.ForeignKey(School, null=True, blank=True, on_delete=models.SET_NULL)
     trust = models.ForeignKey(Trust, null=True, blank=True, on_delete=models.SET_NULL)
+    confirmed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        help_text=_("The known leader who confirmed that the contact belongs (if one was asked)."),
+    )
 
     class Meta:
         ordering = ["created"]

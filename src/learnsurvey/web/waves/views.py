@@ -5,20 +5,28 @@ from __future__ import annotations
 import tempfile
 from pathlib import Path
 
+from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.files.uploadedfile import UploadedFile
-from django.http import HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
-from learnsurvey.web.accounts.access import require_admin
+from learnsurvey.web.accounts.access import current_user, require_admin
 from learnsurvey.web.pupil import ratelimit
 
 from .forms import RegistrationForm, UploadForm
 from .imports import ImportRejected, do_import_responses, do_import_schools
-from .models import Wave
-from .registrations import RegistrationRefused, do_register, registration_is_open
+from .models import Registration, Wave
+from .registrations import (
+    RegistrationRefused,
+    claimed,
+    do_confirm_registration,
+    do_refuse_registration,
+    do_register,
+    registration_is_open,
+)
 
 RESPONSE_SUFFIXES = (".csv", ".xlsx", ".parquet")
 
@@ -48,6 +56,45 @@ def registered(request: HttpRequest, wave_id: int) -> HttpResponse:
     """The thank-you page after a registration."""
     wave = get_object_or_404(Wave, pk=wave_id)
     return render(request, "waves/registered.html", {"wave": wave})
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def confirm_registration(request: HttpRequest, pk: int) -> HttpResponse:
+    """A known leader of the school or trust a registration names says whether its contact
+    belongs (POST ``decision``: ``confirm`` or ``refuse``). Anyone else gets a 404: the page
+    tells nobody else that the registration exists."""
+    reg = get_object_or_404(Registration.objects.select_related("wave"), pk=pk)
+    user = current_user(request)
+    claim = claimed(reg)
+    if user.pk not in {u.pk for u in claim.leaders}:
+        raise Http404
+    if reg.status != Registration.Status.CONFIRMING:
+        return render(request, "waves/confirm_registration.html", {"reg": reg, "decided": True})
+    if request.method == "POST":
+        decision = request.POST.get("decision")
+        try:
+            if decision == "confirm":
+                do_confirm_registration(reg, user)
+                messages.success(
+                    request,
+                    _("Confirmed. %(name)s is invited by email to set up an account.")
+                    % {"name": reg.contact_name},
+                )
+            elif decision == "refuse":
+                do_refuse_registration(reg, user)
+                messages.success(request, _("Refused. Nothing was given to them."))
+            else:
+                return render(
+                    request,
+                    "waves/confirm_registration.html",
+                    {"reg": reg, "claim": claim, "error": _("Choose whether they belong.")},
+                    status=400,
+                )
+        except RegistrationRefused as refused:
+            messages.error(request, str(refused))
+        return redirect("dashboards:home")
+    return render(request, "waves/confirm_registration.html", {"reg": reg, "claim": claim})
 
 
 @login_required

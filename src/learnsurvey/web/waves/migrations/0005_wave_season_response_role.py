@@ -5,7 +5,7 @@ Existing waves take their season from their opening date
 
 from django.db import migrations, models
 
-from learnsurvey.analysis.timeline import season_of
+from learnsurvey.analysis.seasons import season_of
 
 
 def fill_seasons(apps, schema_editor):  # type: ignore[no-untyped-def]

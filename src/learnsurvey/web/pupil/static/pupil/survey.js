@@ -12,6 +12,11 @@
   var status = form.querySelector(".send-status");
   var button = submitArea.querySelector("button[type=submit]");
   var state = load();
+  var sent = false;
+  // A page restored from the back-forward cache after its answers were sent starts afresh.
+  window.addEventListener("pageshow", function (event) {
+    if (event.persisted && sent) { window.location.reload(); }
+  });
 
   function load() {
     try {
@@ -98,8 +103,13 @@
       credentials: "omit"
     }).then(function (response) {
       if (response.status === 200 || response.status === 201) {
+        // Nothing of these answers may come back for the next person on a shared device:
+        // the stored copy goes, the form is cleared, and the survey leaves the history, so
+        // Back cannot show it (the page is not cached either: Cache-Control no-store).
+        sent = true;
         try { window.localStorage.removeItem(storeKey); } catch (e) { /* nothing to clear */ }
-        window.location.assign(form.dataset.thanks);
+        form.reset();
+        window.location.replace(form.dataset.thanks);
       } else if (response.status === 429 || response.status >= 500) {
         var wait = parseInt(response.headers.get("Retry-After") || "0", 10) * 1000;
         retry(body, attempt, wait);
