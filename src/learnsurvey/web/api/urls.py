@@ -17,7 +17,50 @@ from learnsurvey.web.schools.api import router as schools_router
 from .auth import BearerToken
 from .v1 import router
 
-api = NinjaAPI(
+VALIDATION_ERRORS = {
+    "title": "ValidationErrors",
+    "type": "object",
+    "required": ["detail"],
+    "properties": {
+        "detail": {
+            "type": "array",
+            "items": {
+                "type": "object",
+                "required": ["loc", "msg"],
+                "properties": {
+                    "loc": {"type": "array", "items": {"type": ["string", "integer"]}},
+                    "msg": {"type": "string"},
+                },
+            },
+        }
+    },
+}
+
+
+class LearnsurveyAPI(NinjaAPI):
+    """The API whose schema documents the 422 every operation can answer (a path, query or
+    body that does not parse), in the short form :func:`refuse_invalid` writes."""
+
+    def get_openapi_schema(
+        self, *, path_prefix: str | None = None, path_params: dict[str, Any] | None = None
+    ) -> Any:
+        schema = super().get_openapi_schema(path_prefix=path_prefix, path_params=path_params)
+        schema.setdefault("components", {}).setdefault("schemas", {})["ValidationErrors"] = (
+            VALIDATION_ERRORS
+        )
+        invalid = {
+            "description": "A parameter or the body is not valid (each field and why).",
+            "content": {
+                "application/json": {"schema": {"$ref": "#/components/schemas/ValidationErrors"}}
+            },
+        }
+        for operations in schema["paths"].values():
+            for operation in operations.values():
+                operation.setdefault("responses", {}).setdefault(422, invalid)
+        return schema
+
+
+api = LearnsurveyAPI(
     title="learnsurvey API",
     version="1",
     description="Results of The Learning Survey (every figure about fewer than the minimum "

@@ -19,7 +19,6 @@ each field from the latest year that has a value for it.
 from __future__ import annotations
 
 import csv
-import io
 import math
 import re
 from collections.abc import Callable, Iterable, Sequence
@@ -38,6 +37,8 @@ from learnsurvey.web.waves.imports import (
     _Problems,
     _rating,
     _urn,
+    csv_reader,
+    not_csv,
 )
 
 from .models import OutcomeValue, School, SchoolYear
@@ -206,8 +207,15 @@ def _read_row(
 def read_outcomes_file(text: str) -> tuple[Kind, list[ImportRow], dict[str, School]]:
     """Parse and check a context or outcomes CSV: its kind, its rows and their schools by URN.
     Raise :class:`ImportRejected` listing every bad row (up to the cap)."""
+    reader = csv_reader(text)
+    try:
+        return _read_outcomes(reader)
+    except csv.Error as exc:
+        raise not_csv(reader, exc) from None
+
+
+def _read_outcomes(reader: csv.DictReader[str]) -> tuple[Kind, list[ImportRow], dict[str, School]]:
     problems = _Problems()
-    reader = csv.DictReader(io.StringIO(text.removeprefix("\ufeff")))
     kind, columns = _header(reader, problems)
     parsers = _OUTCOME_PARSERS if kind == "outcomes" else _CONTEXT_PARSERS
     rows: list[ImportRow] = []

@@ -181,10 +181,30 @@ def _school_row(row: dict[str, str], number: int, problems: _Problems) -> dict[s
     return None if bad else fields
 
 
+def csv_reader(text: str) -> csv.DictReader[str]:
+    """A CSV text's rows by header, with a byte-order mark dropped and any line ending (a
+    lone carriage return too, as some spreadsheets write) ending a line."""
+    return csv.DictReader(io.StringIO(text.removeprefix("\ufeff"), newline=""))
+
+
+def not_csv(reader: csv.DictReader[str], exc: csv.Error) -> ImportRejected:
+    """A file the csv module cannot read, refused at the line where it stopped."""
+    return ImportRejected(
+        [Problem(reader.line_num or None, None, f"this is not valid CSV ({exc})")]
+    )
+
+
 def read_schools(text: str) -> list[dict[str, object]]:
     """Parse and check a schools CSV; raise ImportRejected listing the bad rows."""
+    reader = csv_reader(text)
+    try:
+        return _read_schools(reader)
+    except csv.Error as exc:
+        raise not_csv(reader, exc) from None
+
+
+def _read_schools(reader: csv.DictReader[str]) -> list[dict[str, object]]:
     problems = _Problems()
-    reader = csv.DictReader(io.StringIO(text.removeprefix("\ufeff")))
     header = [name.strip() for name in reader.fieldnames or []]
     reader.fieldnames = header
     seen: set[str] = set()
