@@ -177,7 +177,18 @@ def test_it_stores_the_form_without_javascript(client: Client, staff: StaffWorld
     assert "never one person" in thanks
 
 
-@pytest.mark.parametrize("who", ["sara", "bob", "dev", "tom", "rita"])
+def test_a_teacher_sees_the_staff_codes_but_makes_none(staff: StaffWorld) -> None:
+    client = logged_in(staff.world.tom)
+    urn = staff.world.aspen.urn
+    assert client.get(f"/schools/{urn}/codes/").status_code == 200
+    sheet = client.get(f"/schools/{urn}/codes/sheet/?wave={staff.staff_wave.pk}")
+    assert sheet.status_code == 200
+    assert staff.aspen_staff_code.display in sheet.content.decode()
+    created = client.post(f"/schools/{urn}/codes/", {"staff-wave": staff.staff_wave.pk})
+    assert created.status_code == 403
+
+
+@pytest.mark.parametrize("who", ["sara", "bob", "dev", "rita"])
 def test_it_hides_another_schools_staff_codes_page(staff: StaffWorld, who: str) -> None:
     client = logged_in(getattr(staff.world, who))
     urn = staff.world.aspen.urn
