@@ -113,7 +113,7 @@ def live_world(transactional_db: None) -> World:
     """Every persona, committed, for a live server and a browser (tests/e2e)."""
     from django.core.cache import caches
 
-    # Without Redis the rate limits live in a table that flushing the models' tables
+    # Without Redis the shared cache is a table that flushing the models' tables
     # between committed tests leaves alone: each test starts with no counts.
-    caches["ratelimit"].clear()
+    caches["shared"].clear()
     return make_world()

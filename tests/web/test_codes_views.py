@@ -8,12 +8,16 @@ from datetime import timedelta
 from typing import Any
 
 import pytest
-from django.core.cache import cache
+from django.core.cache import cache, caches
 from django.test import Client
 from django.utils import timezone
 
 from learnsurvey.web.accounts.models import User
-from learnsurvey.web.waves.actions import do_create_access_codes
+from learnsurvey.web.waves.actions import (
+    access_code_cache_key,
+    do_create_access_codes,
+    do_deactivate_access_code,
+)
 from learnsurvey.web.waves.models import CODE_ALPHABET, AccessCode, Wave
 from personas import World
 
@@ -216,3 +220,18 @@ def test_it_prints_the_codes_of_one_wave(world: World) -> None:
     assert world.aspen_code.display in sheet.content.decode()
     assert client.get(_urls(world)["sheet"] + "?wave=999999").status_code == 404
     assert client.get(_urls(world)["sheet"] + "?wave=abc").status_code == 404
+
+
+def test_a_switched_off_code_is_off_for_every_worker_at_once(
+    world: World, django_capture_on_commit_callbacks: Any
+) -> None:
+    code = world.aspen_code.code
+    key = access_code_cache_key(code)
+    assert Client().get(f"/s/{code}/").status_code == 200
+    # Its record is cached where every worker reads it, not in one worker's memory.
+    assert caches["shared"].get(key) is not None
+    assert cache.get(key) is None
+    with django_capture_on_commit_callbacks(execute=True):
+        do_deactivate_access_code(world.aspen_code)
+    assert caches["shared"].get(key) is None
+    assert Client().get(f"/s/{code}/").status_code == 404

@@ -79,7 +79,7 @@ def test_it_costs_one_insert_once_the_code_is_cached(client: Client, world: Worl
     # one read of it, then the one INSERT (with Redis, the read is in Redis).
     assert len(statements) == 2
     assert statements[0].upper().startswith("SELECT")
-    assert '"learnsurvey_ratelimit"' in statements[0]
+    assert '"learnsurvey_shared_cache"' in statements[0]
     assert statements[1].upper().startswith("INSERT")
     assert '"waves_response"' in statements[1]
 

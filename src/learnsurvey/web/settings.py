@@ -148,14 +148,15 @@ CACHES: dict[str, Any] = {
     "default": (
         _REDIS_CACHE if REDIS_URL else {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}
     ),
-    # The pupils' rate limits must be counted in one place by every worker: in Redis when
+    # What every worker must see alike — the pupils' and the sign-in rate limits, and access
+    # codes' records (a code switched off is off for every worker at once): in Redis when
     # there is one, else in a database table (pupil/migrations/0001), never per process.
-    "ratelimit": (
+    "shared": (
         _REDIS_CACHE
         if REDIS_URL
         else {
             "BACKEND": "django.core.cache.backends.db.DatabaseCache",
-            "LOCATION": "learnsurvey_ratelimit",
+            "LOCATION": "learnsurvey_shared_cache",
         }
     ),
 }

@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import json
 
-from django.core.cache import cache
 from django.core.exceptions import RequestDataTooBig
 from django.http import HttpRequest, JsonResponse
 from django.views.decorators.csrf import csrf_exempt
@@ -53,13 +52,10 @@ def submit_json(request: HttpRequest, code: str) -> JsonResponse:
     network = ratelimit.network_id(request)
     code = AccessCode.normalise(code)
     code_key, failures_key = access_code_cache_key(code), ratelimit.failures_key(network)
-    if ratelimit.shares_default_cache():
-        # Redis: one round trip for both the network's failures and the code's record.
-        cached = cache.get_many([code_key, failures_key])
-        failures = int(cached.get(failures_key, 0) or 0)
-        record = cached.get(code_key)
-    else:
-        failures, record = ratelimit.failures(network), cache.get(code_key)
+    # One round trip of the shared cache for the network's failures and the code's record.
+    cached = ratelimit.limits().get_many([code_key, failures_key])
+    failures = int(cached.get(failures_key, 0) or 0)
+    record = cached.get(code_key)
     wait = ratelimit.network_wait(network, code, failures)
     if wait:
         return _error("too many wrong codes from this network; try again later", 429, wait)

@@ -1,7 +1,9 @@
 """Resolving an access code to its wave and school, through the cache.
 
 Every pupil request names a code; the submission endpoint is load-tested, so a code is looked
-up in the database at most once a minute per cache and a submission costs one INSERT. The
+up in the database at most once a minute and a submission costs one INSERT. The records are
+kept in the cache every worker shares (``settings.CACHES["shared"]``), so switching a code
+off (which drops its record) takes effect in every worker at once. The
 cached record is plain data (ids, dates, names); light ``Wave`` and ``School`` instances are
 built from it without a query.
 """
@@ -12,11 +14,10 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
-from django.core.cache import cache
 from django.utils import timezone
 
 from learnsurvey.web.schools.models import School
-from learnsurvey.web.waves.actions import access_code_cache_key
+from learnsurvey.web.waves.actions import access_code_cache_key, codes_cache
 from learnsurvey.web.waves.models import CODE_ALPHABET, CODE_LENGTH, AccessCode, Wave
 
 CACHE_SECONDS = 60
@@ -76,7 +77,7 @@ def resolve(code: str, cached: Any = _UNFETCHED) -> CodeInfo | None:
         return None
     key = access_code_cache_key(code)
     if cached is _UNFETCHED:
-        cached = cache.get(key)
+        cached = codes_cache().get(key)
     if cached == _MISSING:
         return None
     if isinstance(cached, CodeInfo):
@@ -101,7 +102,7 @@ def resolve(code: str, cached: Any = _UNFETCHED) -> CodeInfo | None:
         .first()
     )
     if row is None:
-        cache.set(key, _MISSING, CACHE_SECONDS)
+        codes_cache().set(key, _MISSING, CACHE_SECONDS)
         return None
     info = CodeInfo(
         code=row.code,
@@ -117,5 +118,5 @@ def resolve(code: str, cached: Any = _UNFETCHED) -> CodeInfo | None:
         label=row.label,
         active=row.active,
     )
-    cache.set(key, info, CACHE_SECONDS)
+    codes_cache().set(key, info, CACHE_SECONDS)
     return info

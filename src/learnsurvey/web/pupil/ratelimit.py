@@ -1,9 +1,9 @@
 """Rate limits for the public pages (the pupils' and wave registration), kept only in
 caches.
 
-A network's wrong codes, and the codes that worked from it, are counted in the
-``ratelimit`` cache, which every worker shares: Redis when there is one, else a database
-table (a per-process count would let each worker allow its own limit).
+A network's wrong codes, and the codes that worked from it, are counted in the ``shared``
+cache, which every worker sees alike: Redis when there is one, else a database table (a
+per-process count would let each worker allow its own limit).
 
 Per network: failed code attempts are counted per network. The network is the client address
 as the server sees it (``REMOTE_ADDR``; a reverse proxy must set it to the real client, and
@@ -59,18 +59,12 @@ def _known_key(network: str, code: str) -> str:
     return f"learnsurvey:rl:known:{network}:{code}"
 
 
-LIMITS_ALIAS = "ratelimit"
+SHARED_ALIAS = "shared"
 
 
 def limits() -> BaseCache:
-    """The cache every worker shares for the per-network counts."""
-    return caches[LIMITS_ALIAS]
-
-
-def shares_default_cache() -> bool:
-    """Whether the shared counts live in the default cache (Redis): then one round trip can
-    fetch a code's record and a network's count together."""
-    return bool(settings.CACHES.get(LIMITS_ALIAS) == settings.CACHES.get(DEFAULT_CACHE_ALIAS))
+    """The cache every worker sees alike (the counts here, and access codes' records)."""
+    return caches[SHARED_ALIAS]
 
 
 def failures(network: str) -> int:

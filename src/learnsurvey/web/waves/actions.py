@@ -7,7 +7,8 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
 import numpy as np
-from django.core.cache import cache
+from django.core.cache import caches
+from django.core.cache.backends.base import BaseCache
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 from numpy.typing import NDArray
@@ -206,7 +207,7 @@ def do_create_access_codes(
         ]
         # A miss may have been cached for a code typed before it existed (vanishingly rare).
         keys = [access_code_cache_key(c.code) for c in codes]
-        transaction.on_commit(lambda: cache.delete_many(keys))
+        transaction.on_commit(lambda: codes_cache().delete_many(keys))
     return codes
 
 
@@ -223,7 +224,7 @@ def do_deactivate_access_code(code: AccessCode) -> None:
     with transaction.atomic():
         AccessCode.objects.filter(pk=code.pk).update(active=False)
         code.active = False
-        transaction.on_commit(lambda: cache.delete(access_code_cache_key(code.code)))
+        transaction.on_commit(lambda: codes_cache().delete(access_code_cache_key(code.code)))
 
 
 def do_activate_access_code(code: AccessCode) -> None:
@@ -231,7 +232,13 @@ def do_activate_access_code(code: AccessCode) -> None:
     with transaction.atomic():
         AccessCode.objects.filter(pk=code.pk).update(active=True)
         code.active = True
-        transaction.on_commit(lambda: cache.delete(access_code_cache_key(code.code)))
+        transaction.on_commit(lambda: codes_cache().delete(access_code_cache_key(code.code)))
+
+
+def codes_cache() -> BaseCache:
+    """Where access codes' records are cached: the cache every worker sees alike, so a code
+    switched off (its record dropped) is off for every worker at once."""
+    return caches["shared"]
 
 
 def access_code_cache_key(code: str) -> str:

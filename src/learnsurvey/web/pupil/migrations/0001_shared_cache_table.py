@@ -1,5 +1,6 @@
-"""The table of the rate-limit cache when there is no Redis (settings.CACHES["ratelimit"]):
-every worker process counts a network's wrong access codes in the same place."""
+"""The table of the shared cache when there is no Redis (settings.CACHES["shared"]): every
+worker process counts a network's wrong access codes, and reads an access code's record, in
+the same place."""
 
 from __future__ import annotations
 
@@ -8,7 +9,7 @@ from typing import Any
 from django.core.management.commands.createcachetable import Command as CreateCacheTable
 from django.db import migrations
 
-TABLE = "learnsurvey_ratelimit"
+TABLE = "learnsurvey_shared_cache"
 
 
 def create(apps: Any, schema_editor: Any) -> None:
