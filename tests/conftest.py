@@ -25,14 +25,17 @@ def _fast_passwords(settings: Any) -> None:
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 
 
-@pytest.fixture(autouse=True, scope="session")
 def _static_root() -> None:
-    # WhiteNoise warns (an error here) when STATIC_ROOT does not exist, as in a fresh clone.
+    # WhiteNoise warns (an error here) when STATIC_ROOT does not exist, as in a fresh clone;
+    # made before any test module is imported (one builds the WSGI application at import).
     from pathlib import Path
 
     from django.conf import settings
 
     Path(settings.STATIC_ROOT).mkdir(parents=True, exist_ok=True)
+
+
+_static_root()
 
 
 @pytest.fixture(autouse=True)

@@ -39,6 +39,7 @@ from learnsurvey.web.accounts.models import User
 from learnsurvey.web.schools.models import School, Trust
 from learnsurvey.web.waves.models import Wave
 
+from .csp import allow_report_scripts
 from .models import ReportRun
 from .prepared import prepared
 from .tasks import make_report
@@ -160,7 +161,7 @@ def _web(
         ngettext=ngettext,
         vega_src=reverse("reports:vega"),
     )
-    return HttpResponse(html)
+    return allow_report_scripts(HttpResponse(html), html)
 
 
 @login_required
@@ -293,6 +294,7 @@ def open_html(request: HttpRequest, run_id: int) -> FileResponse:
     ``assets/vega.js`` beside it resolves to :func:`vega`)."""
     run = _run_for(request, run_id)
     path = _file(run, run.html_file)
-    return FileResponse(
+    response = FileResponse(
         path.open("rb"), filename=path.name, content_type="text/html; charset=utf-8"
     )
+    return allow_report_scripts(response, path.read_text(encoding="utf-8"))
