@@ -207,3 +207,11 @@ def test_it_limits_submissions_per_code_per_minute(
     assert 1 <= int(limited["Retry-After"]) <= 60
     # Other codes are not held back by a busy one.
     assert _post(client, world.cedar_code.code, _body(world, year_group=4)).status_code == 201
+
+
+def test_it_refuses_a_year_group_outside_the_schools_phase(client: Client, world: World) -> None:
+    code = AccessCode.objects.create(wave=world.wave, school=world.cedar)  # a primary school
+    refused = _post(client, code.code, _body(world, year_group=10))
+    assert refused.status_code == 400
+    assert refused.json() == {"error": "year_group: not a year group of this school's phase"}
+    assert _post(client, code.code, _body(world, year_group=6)).status_code == 201

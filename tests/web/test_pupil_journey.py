@@ -242,3 +242,21 @@ def test_it_offers_a_school_only_its_own_year_groups(client: Client, world: Worl
     assert ">Year 7<" in old
     assert ">Year 13<" in old
     assert ">Year 6<" not in old
+
+
+def test_a_primary_schools_code_takes_no_secondary_year(client: Client, world: World) -> None:
+    code = AccessCode.objects.create(wave=world.wave, school=world.cedar)  # a primary school
+    about = client.get(f"/s/{code.code}/about/?lang=en").content.decode()
+    assert "Year 6" in about
+    assert "Year 10" not in about
+    response = client.get(f"/s/{code.code}/survey/?lang=en&year=10")
+    assert response.status_code == 400  # asked again, from the primary years
+
+
+def test_the_start_page_is_offered_in_every_language(client: Client) -> None:
+    page = client.get("/").content.decode()
+    for code, name in (("cy", "Cymraeg"), ("pl", "polski"), ("ur", "اردو")):
+        assert f'href="/?lang={code}" lang="{code}" hreflang="{code}">{name}</a>' in page
+    urdu = client.get("/?lang=ur").content.decode()
+    assert '<html lang="ur" dir="rtl">' in urdu
+    assert 'lang="ur" hreflang="ur" aria-current="page"' in urdu

@@ -292,7 +292,7 @@ def test_a_run_still_in_progress_polls_and_offers_no_files(answered: World) -> N
     page = client.get(reverse("reports:run", args=[run.pk])).content.decode()
     assert "Your report is waiting to start." in page
     assert 'data-in-progress="true"' in page
-    assert "setTimeout(poll, 3000)" in page
+    assert 'src="/static/reports/run_status.js"' in page  # it polls (a file, not inline)
     assert "Download PDF" not in page
     assert client.get(reverse("reports:pdf", args=[run.pk])).status_code == 404
 

@@ -241,6 +241,8 @@ SECURE_REFERRER_POLICY = "same-origin"
 # Privacy: the smallest group any figure may describe (shared with the CLI, see
 # learnsurvey.stats.disclosure), and the pupil-facing rate limits.
 MIN_GROUP_SIZE = default_threshold()
+# Report runs and their files are deleted after this many days (manage.py expire_report_runs).
+REPORT_RUN_RETENTION_DAYS = _env_int("LEARNSURVEY_REPORT_RUN_RETENTION_DAYS", 30)
 # A database that is not answering is a 503 asking to retry after this long (unavailable.py).
 UNAVAILABLE_RETRY_AFTER_SECONDS = _env_int("LEARNSURVEY_UNAVAILABLE_RETRY_AFTER_SECONDS", 3)
 CODE_FAILURES_PER_NETWORK = _env_int("LEARNSURVEY_CODE_FAILURES_PER_NETWORK", 30)

@@ -8,9 +8,10 @@ from dataclasses import dataclass
 from typing import Any
 
 from learnsurvey.web.waves.actions import SubmissionError, Submitted, do_submit_response
+from learnsurvey.web.waves.models import YEAR_GROUPS
 
 from .lookup import CodeInfo
-from .survey import stored_language
+from .survey import stored_language, year_groups
 
 
 @dataclass(frozen=True)
@@ -104,6 +105,11 @@ def store(info: CodeInfo, payload: Payload) -> Submitted:
             year_group = info.year_group
         elif year_group != info.year_group:
             raise SubmissionError("the year group does not match this code")
+    # A year the school's phase does not teach (Year 10 in a primary school) is refused; an
+    # unknown year is left to do_submit_response, which names it.
+    in_phase = dict(year_groups(instrument, info.school_phase))
+    if year_group is not None and year_group in YEAR_GROUPS and year_group not in in_phase:
+        raise SubmissionError("year_group: not a year group of this school's phase")
     return do_submit_response(
         wave,
         info.school(),

@@ -132,7 +132,20 @@ def start(request: HttpRequest) -> HttpResponse:
                 return found
             return redirect("pupil:language", code=found.code)
     status = 400 if error else 200
-    return _render(request, lang, "pupil/start.html", {"typed": typed, "error": error}, status)
+    context = {"typed": typed, "error": error, "site_languages": _site_languages(lang)}
+    return _render(request, lang, "pupil/start.html", context, status)
+
+
+def _site_languages(current: Language) -> list[tuple[str, str, str, bool]]:
+    """The start page in each of the site's languages: (code, its own name, link, current),
+    so a pupil who reads Urdu starts in Urdu (before any code says what the survey offers)."""
+    found = []
+    for code, _name in settings.LANGUAGES:
+        info = translation.get_language_info(code)
+        short = code.split("-")[0]
+        href = reverse("pupil:start") + ("" if short == "en" else _query(lang=short))
+        found.append((code, str(info["name_local"]), href, short == current.code.split("-")[0]))
+    return found
 
 
 @require_GET
@@ -226,7 +239,8 @@ def _year(raw: str, info: CodeInfo, instrument: Instrument) -> int | None:
         year = int(raw)
     except ValueError:
         return None
-    return year if year in dict(year_group_choices(instrument)) else None
+    # Only the years of the school's own phase: a primary school's code takes no Year 10.
+    return year if year in dict(year_group_choices(instrument, info.school_phase)) else None
 
 
 @require_GET

@@ -68,13 +68,25 @@
   });
   show(state.page || 1, false);
 
-  // Read aloud with the browser's own voice: nothing leaves the device.
+  // Read aloud with the browser's own voice: nothing leaves the device. Offered only once
+  // the browser has a voice (many school PCs have none), and it reads the five answers too,
+  // for a child who cannot read them.
   if ("speechSynthesis" in window && "SpeechSynthesisUtterance" in window) {
-    form.querySelectorAll(".read-aloud").forEach(function (b) { b.hidden = false; });
+    var offerReading = function () {
+      var voiced = window.speechSynthesis.getVoices().length > 0;
+      form.querySelectorAll(".read-aloud").forEach(function (b) { b.hidden = !voiced; });
+    };
+    offerReading();
+    window.speechSynthesis.addEventListener("voiceschanged", offerReading);
     form.addEventListener("click", function (event) {
       var b = event.target.closest(".read-aloud");
       if (!b) { return; }
-      var text = document.getElementById(b.dataset.read).textContent;
+      var statement = document.getElementById(b.dataset.read).textContent.trim();
+      var choices = Array.prototype.map.call(
+        b.closest(".question").querySelectorAll(".choice-label"),
+        function (label) { return label.textContent.trim(); }
+      );
+      var text = statement + ". " + choices.join(", ") + ".";
       var utterance = new window.SpeechSynthesisUtterance(text);
       utterance.lang = document.documentElement.lang;
       window.speechSynthesis.cancel();
