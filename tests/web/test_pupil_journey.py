@@ -260,3 +260,25 @@ def test_the_start_page_is_offered_in_every_language(client: Client) -> None:
     urdu = client.get("/?lang=ur").content.decode()
     assert '<html lang="ur" dir="rtl">' in urdu
     assert 'lang="ur" hreflang="ur" aria-current="page"' in urdu
+
+
+def _first_face_fill(page: str, item: str) -> str:
+    block = page.split(f'data-item="{item}"', 1)[1].split("</fieldset>", 1)[0]
+    found = re.search(r'<circle [^>]*fill="(#[0-9a-f]{6})"', block)
+    assert found is not None
+    return found.group(1)
+
+
+def test_faces_show_what_an_answer_means_on_a_reverse_worded_statement(
+    client: Client, world: World
+) -> None:
+    instrument = world.wave.instrument()
+    reverse = next(item.id for item in instrument.items if item.reverse)
+    plain = next(item.id for item in instrument.items if not item.reverse)
+    page = client.get(f"/s/{world.aspen_code.code}/survey/?lang=en").content.decode()
+    sad, happy = "#f4c7c3", "#bfe6c6"
+    assert _first_face_fill(page, plain) == sad  # "Strongly disagree": unhappy
+    assert _first_face_fill(page, reverse) == happy  # disagreeing that you worry: happy
+    # The answers themselves, and what they store, are the same for every statement.
+    labels = re.findall(r'class="choice-label">([^<]+)<', page.split(f'data-item="{reverse}"')[1])
+    assert labels[:5] == list(instrument.scale.labels)

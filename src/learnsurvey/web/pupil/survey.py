@@ -40,6 +40,8 @@ class Question:
     id: str
     number: int
     text: str
+    reverse: bool = False
+    """A reverse-worded statement ("I worry that…"): agreeing is the unhappy answer."""
 
 
 @dataclass(frozen=True)
@@ -125,20 +127,27 @@ def pages(instrument: Instrument, lang: Language, *, primary: bool) -> list[Page
     questions = []
     for number, item in enumerate(instrument.items, start=1):
         text = tr.items[item.id] if tr else item.text
-        questions.append(Question(item.id, number, text.primary if primary else text.secondary))
+        wording = text.primary if primary else text.secondary
+        questions.append(Question(item.id, number, wording, reverse=item.reverse))
     return [
         Page(i // PAGE_SIZE + 1, tuple(questions[i : i + PAGE_SIZE]))
         for i in range(0, len(questions), PAGE_SIZE)
     ]
 
 
-def choices(instrument: Instrument, lang: Language, *, primary: bool) -> list[Choice]:
+def choices(
+    instrument: Instrument, lang: Language, *, primary: bool, reverse: bool = False
+) -> list[Choice]:
+    """The scale's answers, in order, with a face for young pupils. The faces show what an
+    answer means for the child: on a reverse-worded statement ("I worry that other children
+    will think I am silly") agreeing is the sad face and disagreeing the happy one, so a
+    happy child is never asked to pick a sad face."""
     tr = instrument.translations.get(lang.code)
     labels = tr.scale_labels if tr else instrument.scale.labels
     values = range(instrument.scale.min, instrument.scale.max + 1)
     n = len(labels)
     return [
-        Choice(value, label, face(i, n) if primary else None)
+        Choice(value, label, face(n - 1 - i if reverse else i, n) if primary else None)
         for i, (value, label) in enumerate(zip(values, labels, strict=True))
     ]
 

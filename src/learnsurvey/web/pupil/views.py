@@ -287,6 +287,7 @@ def _render_survey(
         ],
         "page_count": len(survey_pages),
         "choices": choices(instrument, lang, primary=primary and not staff),
+        "choices_reversed": choices(instrument, lang, primary=primary and not staff, reverse=True),
         "primary": primary and not staff,
         "year": person.year,
         "gender": person.gender,
