@@ -30,6 +30,9 @@ def _visible_questions(page: Page) -> Any:
 
 
 def _answer_visible_page(page: Page, value: int) -> list[str]:
+    # Until the survey's script has run every page is visible (the page works without it);
+    # count the visible questions only once it has hidden all but one.
+    page.locator(".survey-page[hidden]").first.wait_for(state="attached")
     questions = _visible_questions(page)
     answered = []
     for i in range(questions.count()):

@@ -63,6 +63,7 @@ def test_a_pupil_completes_the_survey_in_urdu_at_200_percent(
     _no_sideways_scroll(page)
     violations = axe_violations(page)
     assert not violations, describe(violations)
+    page.locator(".survey-page[hidden]").first.wait_for(state="attached")  # the script ran
     while True:
         visible = page.locator(".survey-page:not([hidden]) fieldset.question")
         for i in range(visible.count()):
