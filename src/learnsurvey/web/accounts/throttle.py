@@ -18,7 +18,7 @@ import hashlib
 from django.conf import settings
 from django.http import HttpRequest
 
-from learnsurvey.web.pupil.ratelimit import limits, network_id
+from learnsurvey.web.pupil.ratelimit import count_up, limits, network_id
 
 __all__ = ["clear_failures", "record_failure", "sign_in_wait"]
 
@@ -50,13 +50,8 @@ def record_failure(request: HttpRequest, username: str) -> None:
     """Count a wrong password; the counts expire a window after their first failure."""
     network = network_id(request)
     window = int(settings.SIGN_IN_FAILURE_WINDOW_SECONDS)
-    shared = limits()
     for key in (_account_key(network, username), _network_key(network)):
-        if not shared.add(key, 1, window):
-            try:
-                shared.incr(key)
-            except ValueError:  # expired between add and incr
-                shared.add(key, 1, window)
+        count_up(key, window)
 
 
 def clear_failures(request: HttpRequest, username: str) -> None:

@@ -84,15 +84,20 @@ def network_wait(network: str, code: str, failures_now: int | None = None) -> in
     return int(settings.CODE_FAILURE_WINDOW_SECONDS)
 
 
-def record_failure(network: str) -> None:
-    """Count a wrong code; the count expires a window after the first failure."""
+def count_up(key: str, ttl: int) -> None:
+    """Add one to the shared counter ``key``, which expires ``ttl`` seconds after its first
+    count."""
     shared = limits()
-    key = failures_key(network)
-    if not shared.add(key, 1, settings.CODE_FAILURE_WINDOW_SECONDS):
+    if not shared.add(key, 1, ttl):
         try:
             shared.incr(key)
         except ValueError:  # expired between add and incr
-            shared.add(key, 1, settings.CODE_FAILURE_WINDOW_SECONDS)
+            shared.add(key, 1, ttl)
+
+
+def record_failure(network: str) -> None:
+    """Count a wrong code; the count expires a window after the first failure."""
+    count_up(failures_key(network), int(settings.CODE_FAILURE_WINDOW_SECONDS))
 
 
 def record_success(network: str, code: str) -> None:
