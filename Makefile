@@ -3,7 +3,7 @@ PYTHON ?= $(shell scripts/find-python)
 VENV := .venv
 BIN := $(VENV)/bin
 
-.PHONY: demo test test-postgres test-fast lint typecheck unit e2e-deps report-deps bench bench-core bench-web bench-exports bench-reports bench-startup golden \
+.PHONY: demo test test-postgres test-fast lint typecheck unit e2e-deps report-deps bench bench-core bench-web bench-exports bench-reports bench-report-pages bench-startup golden \
 	r-tools calibrate clean
 
 # Python >= 3.12 bundles a pip that installs this project. pip byte-compiles one file at a
@@ -91,7 +91,7 @@ report-deps:
 
 ## bench: the core (wall time and peak memory at 30k, 1M and 10M rows, beside R and pingouin
 ## when present) and the web platform (submissions under load, dashboard at 1M responses)
-bench: bench-core bench-web bench-exports bench-reports bench-startup
+bench: bench-core bench-web bench-exports bench-reports bench-report-pages bench-startup
 
 bench-core: $(VENV)/.installed-bench
 	$(BIN)/python benchmarks/run.py
@@ -103,6 +103,12 @@ bench-web: $(VENV)/.installed-bench
 ## bench-reports: every Phase One school's report as HTML and PDF (target: 87 PDFs in 60 s)
 bench-reports: $(VENV)/.installed-bench
 	$(BIN)/python benchmarks/reports/run.py
+
+## bench-report-pages: the reports read from the database (PostgreSQL on 127.0.0.1:5432): the
+## worker building every report's web page, those pages opened (target 1 s), and
+## `learnsurvey report --wave W --school S` as a whole process (target 3 s)
+bench-report-pages: $(VENV)/.installed-bench
+	$(BIN)/python benchmarks/reports/from_database.py
 
 ## bench-startup: fresh processes as a crash recovery meets them (--help, analyse of 30k
 ## rows, Django set up, the app server to its first answer), on the byte-compiled venv

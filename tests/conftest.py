@@ -17,12 +17,28 @@ os.environ["LEARNSURVEY_VALIDATE_CHARTS"] = "1"
 # and the demo's subprocesses): its idle threads spin and take the cores from each other.
 # This process read it when numpy loaded: the Makefile sets it before pytest starts.
 os.environ.setdefault("OPENBLAS_NUM_THREADS", "1")
+# Tasks run inside the request that queues them (the queue and its worker are tested in
+# tests/web/test_task_worker.py); subprocesses the tests start inherit it.
+os.environ.setdefault("LEARNSURVEY_TASKS", "immediate")
 
 
 @pytest.fixture(autouse=True)
 def _fast_passwords(settings: Any) -> None:
     # Real password hashing is deliberately slow; tests only need it to round-trip.
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
+def _immediate_tasks() -> None:
+    # pytest-django may have read the settings before this file: set what they derived.
+    from django.conf import settings
+
+    if os.environ["LEARNSURVEY_TASKS"] == "immediate":
+        settings.TASKS = {"default": {"BACKEND": settings.TASK_BACKENDS["immediate"]}}
+        settings.TASK_BACKEND = "immediate"
+        settings.PREBUILD_REPORT_PAGES = False
+
+
+_immediate_tasks()
 
 
 def _static_root() -> None:

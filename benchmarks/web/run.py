@@ -1,14 +1,15 @@
-"""Benchmark the web platform: pupils' submissions under load, and a school dashboard at
-1,000,000 stored responses, against PostgreSQL, Redis and granian (or gunicorn) on this machine.
+"""Benchmark the web platform: pupils' submissions under an open-loop load (on keep-alive
+connections and with a new connection per pupil), and a school dashboard at 1,000,000 stored
+responses, against PostgreSQL, Redis and gunicorn as the platform is served, on this machine.
 
     make bench-web                               # = .venv/bin/python benchmarks/web/run.py
-    .venv/bin/python benchmarks/web/run.py --only submissions --run-time 60
-    .venv/bin/python benchmarks/web/run.py --database sqlite --users 20 --run-time 5 \\
+    .venv/bin/python benchmarks/web/run.py --only submissions --runs learnsurvey:oneshot
+    .venv/bin/python benchmarks/web/run.py --database sqlite --rate 20 --run-time 3 \\
         --dashboard-responses 2000 --dashboard-requests 5          # a tiny smoke run
 
-A full run (PostgreSQL, 1,500 pupils, 1M responses, both parts) rewrites the web section of
-docs/benchmarks.md; every run writes its report to benchmarks/results/. Targets are reported
-(met / not met), never asserted.
+A full run (PostgreSQL, 500 submissions/s, every way of connecting, 1M responses, both parts)
+rewrites the web section of docs/benchmarks.md; every run writes its report to
+benchmarks/results/. Targets are reported (met / not met), never asserted.
 """
 
 from __future__ import annotations
@@ -16,7 +17,6 @@ from __future__ import annotations
 import argparse
 import http.client
 import json
-import os
 import resource
 import subprocess
 import sys
@@ -40,6 +40,7 @@ from lsbench.docsections import write_section  # noqa: E402
 from lsbench.machine import load_average, run_facts  # noqa: E402
 from lsbench.progress import Steps  # noqa: E402
 from webreport import (  # noqa: E402
+    CONNECTIONS,
     MARKER,
     DashboardRun,
     SubmissionRun,
@@ -48,14 +49,33 @@ from webreport import (  # noqa: E402
     submission_lines,
 )
 from webstack import (  # noqa: E402
+    SERVERS,
     ServerConfig,
     Stack,
     fresh_database_url,
     migrated,
     serve,
+    warm,
 )
 
-FULL = {"users": 1500, "dashboard_responses": 1_000_000, "database": "postgres", "only": "both"}
+DEFAULT_RUNS = (
+    "learnsurvey:keepalive,learnsurvey:oneshot,learnsurvey:oneshot-late,"
+    "gthread:oneshot-late,granian:keepalive,granian:oneshot"
+)
+"""The platform's server on each way of connecting; gunicorn's own worker where it stalled;
+granian, which the benchmark used before, for comparison."""
+
+FULL = {
+    "rate": 500.0,
+    "run_time": 60.0,
+    "runs": DEFAULT_RUNS,
+    "worker_class": "learnsurvey",
+    "workers": None,
+    "threads": None,
+    "dashboard_responses": 1_000_000,
+    "database": "postgres",
+    "only": "both",
+}
 DOC = REPO / "docs" / "benchmarks.md"
 
 
@@ -65,17 +85,33 @@ def parse_args(argv: Sequence[str] | None) -> argparse.Namespace:
     p.add_argument("--db-name", default="learnsurvey_bench", help="PostgreSQL database to use")
     p.add_argument("--redis-url", default=None, help="default: redis://127.0.0.1:6379/7")
     p.add_argument("--only", choices=["both", "submissions", "dashboard"], default="both")
-    p.add_argument("--users", type=int, default=1500, help="simulated pupils")
-    p.add_argument("--spawn-rate", type=float, default=100.0, help="pupils started per second")
-    p.add_argument("--pacing", type=float, default=3.0, help="seconds between a pupil's posts")
-    p.add_argument("--run-time", type=float, default=90.0, help="seconds of load")
+    p.add_argument("--rate", type=float, default=500.0, help="submissions offered per second")
+    p.add_argument("--run-time", type=float, default=60.0, help="seconds measured, per run")
+    p.add_argument("--warmup-time", type=float, default=5.0, help="seconds sent first, not kept")
+    p.add_argument(
+        "--runs",
+        default=DEFAULT_RUNS,
+        help="SERVER:CONNECTIONS, comma-separated; servers: learnsurvey (gunicorn as the "
+        "platform is served), gthread, sync, granian; connections: keepalive, oneshot, "
+        "oneshot-late (see openloop.py)",
+    )
+    p.add_argument(
+        "--late-close-ms",
+        type=float,
+        default=100.0,
+        help="oneshot-late: the client closes its socket this long after the answer",
+    )
     p.add_argument("--retry-share", type=float, default=0.02)
     p.add_argument("--schools", type=int, default=200, help="schools (access codes) submitting")
     p.add_argument(
-        "--worker-class", default="granian", help="granian (WSGI), or gunicorn sync or gthread"
+        "--worker-class",
+        choices=SERVERS,
+        default="learnsurvey",
+        help="the dashboard's server: learnsurvey (gunicorn with learnsurvey.web.serving), "
+        "gthread, sync or granian",
     )
-    p.add_argument("--workers", type=int, default=2)
-    p.add_argument("--threads", type=int, default=6, help="per worker (gthread, granian)")
+    p.add_argument("--workers", type=int, default=None, help="default: the configuration's")
+    p.add_argument("--threads", type=int, default=None, help="per worker; default: the config's")
     p.add_argument("--dashboard-responses", type=int, default=1_000_000)
     p.add_argument("--dashboard-requests", type=int, default=200)
     p.add_argument("--warmup", type=int, default=10)
@@ -104,11 +140,14 @@ def main(argv: Sequence[str] | None = None) -> int:
         return 2
     stack = Stack(args.database, url, args.redis_url, work)
     config = ServerConfig(args.worker_class, args.workers, args.threads)
-    submissions: SubmissionRun | None = None
+    submissions: list[SubmissionRun] = []
     dashboard: DashboardRun | None = None
     with migrated(stack, args.db_name, console) as steps:
         if args.only in ("both", "submissions"):
-            submissions = bench_submissions(args, stack, config, steps, work, logs)
+            for number, (server, connections) in enumerate(_plan(args)):
+                submissions.append(
+                    bench_submissions(args, stack, server, connections, number, steps, work, logs)
+                )
         if args.only in ("both", "dashboard"):
             dashboard = bench_dashboard(args, stack, config, steps, logs)
     facts = run_facts(
@@ -116,10 +155,12 @@ def main(argv: Sequence[str] | None = None) -> int:
         argv,
         started=started,
         load_before=load_before,
-        packages=("Django", "granian", "gunicorn", "psycopg", "redis", "locust"),
+        packages=("Django", "gunicorn", "granian", "psycopg", "redis"),
         repo=REPO,
     )
-    section = render_section(submissions=submissions, dashboard=dashboard, **facts)
+    section = render_section(
+        submissions=submissions, dashboard=dashboard, load_before=load_before, **facts
+    )
     print_tables(Console() if sys.stdout.isatty() else Console(width=200), submissions, dashboard)
     write_section(
         section,
@@ -134,94 +175,109 @@ def main(argv: Sequence[str] | None = None) -> int:
     return 0
 
 
+def _plan(args: argparse.Namespace) -> list[tuple[ServerConfig, str]]:
+    """The runs asked for: a server and a way of connecting each."""
+    plan = []
+    for item in (i.strip() for i in args.runs.split(",")):
+        if not item:
+            continue
+        server, _, connections = item.partition(":")
+        if server not in SERVERS or connections not in CONNECTIONS:
+            raise SystemExit(f"--runs: not SERVER:CONNECTIONS as --help lists them: {item}")
+        plan.append((ServerConfig(server, args.workers, args.threads), connections))
+    return plan
+
+
 def bench_submissions(
     args: argparse.Namespace,
     stack: Stack,
     config: ServerConfig,
+    connections: str,
+    number: int,
     steps: Steps,
     work: Path,
     logs: Path,
 ) -> SubmissionRun:
+    """One open-loop run against a server started for it, on a wave of its own."""
     import webdata
 
     from learnsurvey.web.waves.models import YEAR_GROUPS
 
     inst = webdata.instrument()
-    wave, codes = webdata.submission_codes(args.schools)
-    settings_file = work / "locust-config.json"
-    out = work / "locust-records.json"
-    settings_file.write_text(
-        json.dumps(
-            {
-                "codes": codes,
-                "items": list(inst.item_ids),
-                "genders": list(inst.demographics.genders),
-                "year_groups": [
-                    y for y, ks in YEAR_GROUPS.items() if ks in inst.demographics.key_stages
-                ],
-                "scale": [inst.scale.min, inst.scale.max],
-                "retry_share": args.retry_share,
-                "pacing": args.pacing,
-            }
-        )
-    )
-    locust = [
-        str(Path(sys.executable).with_name("locust")),
-        "-f",
-        str(WEB_DIR / "locustfile.py"),
-        "--headless",
-        "--users",
-        str(args.users),
-        "--spawn-rate",
-        str(args.spawn_rate),
-        "--run-time",
-        f"{args.run_time:g}s",
-        "--stop-timeout",
-        "5",
-        "--only-summary",
-        "--loglevel",
-        "WARNING",
-        "--exit-code-on-error",
-        "0",
-    ]
-    env = {**os.environ, "LS_CONFIG": str(settings_file), "LS_OUT": str(out)}
+    wave, codes = webdata.submission_codes(args.schools, run=number)
+    late = args.late_close_ms if connections == "oneshot-late" else 0.0
+    settings_file = work / f"openloop-{number}.json"
+    out = work / f"openloop-{number}-records.json"
+    common = {
+        "host": "127.0.0.1",
+        "codes": codes,
+        "items": list(inst.item_ids),
+        "genders": list(inst.demographics.genders),
+        "year_groups": [y for y, ks in YEAR_GROUPS.items() if ks in inst.demographics.key_stages],
+        "scale": [inst.scale.min, inst.scale.max],
+        "rate": args.rate,
+        "run_seconds": args.run_time,
+        "warmup_seconds": args.warmup_time,
+        "connections": "oneshot" if connections.startswith("oneshot") else "keepalive",
+        "retry_share": args.retry_share,
+        "close_delay_ms": late,
+        "seed": args.seed + number,
+    }
     run = SubmissionRun(
-        users=args.users,
-        pacing_s=args.pacing,
-        spawn_rate=args.spawn_rate,
+        connections=connections,
+        rate=args.rate,
         run_time_s=args.run_time,
+        warmup_s=args.warmup_time,
         retry_share=args.retry_share,
         server=config.describe(),
         database=_database_name(stack),
         records=[],
         acked=[],
+        close_delay_ms=late,
     )
-    with serve(stack, config, logs / "server-submissions.log") as (base, pid):
+    log_name = f"server-submissions-{number}-{config.worker_class}-{connections}.log"
+    with serve(stack, config, logs / log_name) as (base, pid):
+        warm(base, f"/s/{codes[0]}/")
+        port = int(base.rsplit(":", 1)[1])
+        settings_file.write_text(json.dumps({**common, "port": port}))
         server_before = _tree_cpu(pid)
         database_before = _postgres_cpu()
         children_before = resource.getrusage(resource.RUSAGE_CHILDREN)
         with (
-            steps.spinner(f"{args.users:,} pupils posting for {args.run_time:g} s (locust)"),
-            (logs / "locust.log").open("w") as log,
+            steps.spinner(
+                f"{args.rate:g} submissions/s for {args.warmup_time + args.run_time:g} s: "
+                f"{run.label}, {config.describe()}"
+            ),
+            (logs / f"openloop-{number}.log").open("w") as log,
         ):
             subprocess.run(
-                [*locust, "--host", base], env=env, cwd=WEB_DIR, stdout=log, stderr=log, check=True
+                [sys.executable, str(WEB_DIR / "openloop.py"), str(settings_file), str(out)],
+                cwd=WEB_DIR,
+                stdout=log,
+                stderr=log,
+                check=True,
             )
         children = resource.getrusage(resource.RUSAGE_CHILDREN)
         run.server_cpu_s = _tree_cpu(pid) - server_before
         run.database_cpu_s = _postgres_cpu() - database_before
-    run.locust_cpu_s = (children.ru_utime + children.ru_stime) - (
+    run.generator_cpu_s = (children.ru_utime + children.ru_stime) - (
         children_before.ru_utime + children_before.ru_stime
     )
     data: dict[str, Any] = json.loads(out.read_text())
     run.records = [tuple(r) for r in data["records"]]  # type: ignore[misc]
     run.acked = data["acked"]
+    run.lateness_ms = data["lateness_ms"]
+    run.errors = data["errors"]
+    run.stale_retries = data["stale_retries"]
+    run.connections_opened = data["connections_opened"]
+    run.not_sent = data["not_sent"]
     with steps.spinner("Counting what was stored"):
         run.rows, run.distinct_keys, run.acked_found = webdata.count_stored(wave, run.acked)
     f = run.figures()
     steps.note(
-        f"  submissions: {f['request_ok_rate']:,.0f}/s sustained, p99 {f['p99']:.0f} ms, "
-        f"{f['errors']:,.0f} errors, exactly once: {run.exactly_once}"
+        f"  {run.label} ({config.describe()}): {f['request_ok_rate']:,.0f}/s answered, "
+        f"p50 {f['p50']:.0f} ms, p99 {f['p99']:.0f} ms, {f['errors']:,.0f} errors, "
+        f"exactly once: {run.exactly_once}"
     )
     return run
 
@@ -314,12 +370,12 @@ def _database_name(stack: Stack) -> str:
 
 
 def print_tables(
-    console: Console, submissions: SubmissionRun | None, dashboard: DashboardRun | None
+    console: Console, submissions: list[SubmissionRun], dashboard: DashboardRun | None
 ) -> None:
     parts = [
-        ("Submissions", submission_lines(submissions) if submissions else []),
-        ("School dashboard", dashboard_lines(dashboard) if dashboard else []),
+        (f"Submissions: {run.label}, {run.server}", submission_lines(run)) for run in submissions
     ]
+    parts.append(("School dashboard", dashboard_lines(dashboard) if dashboard else []))
     for title, rows in parts:
         if not rows:
             continue

@@ -58,11 +58,14 @@ def open_wave(name: str) -> Wave:
     )
 
 
-def submission_codes(n_schools: int) -> tuple[Wave, list[str]]:
-    """An open wave, ``n_schools`` all-through schools and one access code each."""
-    wave = open_wave("Submission benchmark")
+def submission_codes(n_schools: int, run: int = 0) -> tuple[Wave, list[str]]:
+    """An open wave, ``n_schools`` all-through schools and one access code each (``run``
+    numbers the waves of one benchmark, each with schools of its own)."""
+    wave = open_wave(f"Submission benchmark {run}")
     schools = School.objects.bulk_create(
-        School(urn=f"LOAD{k:05d}", name=f"Load School {k}", phase=School.Phase.ALL_THROUGH)
+        School(
+            urn=f"L{run:02d}{k:05d}", name=f"Load School {run}.{k}", phase=School.Phase.ALL_THROUGH
+        )
         for k in range(n_schools)
     )
     Participation.objects.bulk_create(Participation(wave=wave, school=s) for s in schools)

@@ -1,5 +1,5 @@
-"""The stack a web benchmark runs against: a database of its own and a WSGI server (granian
-or gunicorn) serving the app.
+"""The stack a web benchmark runs against: a database of its own and a WSGI server (gunicorn
+as the platform is served, or granian) serving the app.
 
 The runner process itself uses the same database through the ORM (to create the fixtures and
 to count what was stored), so ``configure`` must run before Django is set up.
@@ -139,22 +139,56 @@ def free_port() -> int:
         return port
 
 
+SERVERS = ("learnsurvey", "gthread", "sync", "granian")
+
+
 @dataclass(frozen=True)
 class ServerConfig:
-    worker_class: str = "granian"
-    """``granian`` (WSGI), or gunicorn's ``sync`` or ``gthread``. Measured on 2 CPUs at 500
-    submissions/s (docs/benchmarks.md): gunicorn sync reached 444/s with p99 5.6 s, gthread
-    ~480/s with p99 > 2 s, granian with 2 workers × 6 threads 504/s with p99 ~0.5–0.6 s; its
-    HTTP handling is Rust, which leaves more of the two CPUs to Django."""
-    workers: int = 2
-    threads: int = 6
+    worker_class: str = "learnsurvey"
+    """``learnsurvey``: gunicorn as the platform is served (``-c python:learnsurvey.web.serving``,
+    its own worker); ``gthread`` or ``sync``: the same settings with gunicorn's own worker
+    of that name; ``granian``: granian's WSGI server (Rust HTTP handling, a thread pool)."""
+    workers: int | None = None
+    """None: the configuration's (``learnsurvey.web.serving.workers``; 2 for granian)."""
+    threads: int | None = None
     nice: int = 5
 
-    def describe(self) -> str:
+    def sizes(self) -> tuple[int, int]:
+        """Processes and threads per process."""
         if self.worker_class == "granian":
-            return f"granian (WSGI), {self.workers} workers × {self.threads} threads"
-        threads = f" × {self.threads} threads" if self.worker_class == "gthread" else ""
-        return f"gunicorn, {self.workers} {self.worker_class} workers{threads}"
+            return (self.workers or 2, self.threads or 6)
+        from learnsurvey.web import serving
+
+        return (self.workers or serving.workers, self.threads or serving.threads)
+
+    def describe(self) -> str:
+        workers, threads = self.sizes()
+        if self.worker_class == "granian":
+            return f"granian (WSGI), {workers} workers × {threads} threads"
+        if self.worker_class == "learnsurvey":
+            return f"gunicorn, {workers} learnsurvey.web.serving workers × {threads} threads"
+        shown = f" × {threads} threads" if self.worker_class == "gthread" else ""
+        return f"gunicorn, {workers} {self.worker_class} workers{shown}"
+
+    def argv(self, port: int) -> list[str]:
+        if self.worker_class == "granian":
+            return _granian_argv(self, port)
+        workers, threads = self.sizes()
+        argv = [
+            str(Path(sys.executable).parent / "gunicorn"),
+            "-c",
+            "python:learnsurvey.web.serving",
+            "learnsurvey.web.wsgi:application",
+            "--bind",
+            f"127.0.0.1:{port}",
+            "--workers",
+            str(workers),
+            "--threads",
+            str(threads),
+        ]
+        if self.worker_class != "learnsurvey":
+            argv += ["--worker-class", self.worker_class]
+        return argv
 
 
 @contextmanager
@@ -162,37 +196,12 @@ def serve(stack: Stack, config: ServerConfig, log: Path) -> Iterator[tuple[str, 
     """Serve the app on a free loopback port for the block; yields the base URL and the
     master's process id (its workers are its children)."""
     port = free_port()
-    bin_dir = Path(sys.executable).parent
-    argv = (
-        _granian_argv(config, port)
-        if config.worker_class == "granian"
-        else [
-            str(bin_dir / "gunicorn"),
-            "learnsurvey.web.wsgi:application",
-            "--bind",
-            f"127.0.0.1:{port}",
-            "--workers",
-            str(config.workers),
-            "--worker-class",
-            config.worker_class,
-            "--threads",
-            str(config.threads),
-            # Locust keeps one connection per simulated pupil open between paced requests.
-            "--worker-connections",
-            "2000",
-            "--keep-alive",
-            "10",
-            "--backlog",
-            "4096",
-            "--log-level",
-            "warning",
-        ]
-    )
+    argv = config.argv(port)
     log.parent.mkdir(parents=True, exist_ok=True)
     (stack.data_dir / "static").mkdir(parents=True, exist_ok=True)  # whitenoise's STATIC_ROOT
     with log.open("w") as out:
         # The load generator shares the machine's two CPUs: the server runs one notch lower
-        # so that pupils' clocks (locust's timers) are not starved by the process they time.
+        # so that the generator's clock is not starved by the process it times.
         proc = subprocess.Popen(
             ["nice", "-n", str(config.nice), *argv],
             env=stack.env,
@@ -213,8 +222,24 @@ def serve(stack: Stack, config: ServerConfig, log: Path) -> Iterator[tuple[str, 
                 proc.wait()
 
 
+def warm(base: str, path: str, *, parallel: int = 16, rounds: int = 3) -> None:
+    """GET ``path`` ``parallel`` at a time, ``rounds`` times, so that every worker has loaded
+    the URLconf, the templates and a database connection per thread before it is timed (a
+    worker's first request takes seconds)."""
+    from concurrent.futures import ThreadPoolExecutor
+
+    def get(_: int) -> None:
+        with urllib.request.urlopen(base + path, timeout=60) as r:
+            r.read()
+
+    with ThreadPoolExecutor(parallel) as pool:
+        for _ in range(rounds):
+            list(pool.map(get, range(parallel)))
+
+
 def _granian_argv(config: ServerConfig, port: int) -> list[str]:
     """Granian: a Rust HTTP server calling the same WSGI application from a thread pool."""
+    workers, threads = config.sizes()
     return [
         str(Path(sys.executable).parent / "granian"),
         "--interface",
@@ -224,9 +249,9 @@ def _granian_argv(config: ServerConfig, port: int) -> list[str]:
         "--port",
         str(port),
         "--workers",
-        str(config.workers),
+        str(workers),
         "--blocking-threads",
-        str(config.threads),
+        str(threads),
         "--backlog",
         "4096",
         "--no-access-log",

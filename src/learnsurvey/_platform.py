@@ -20,19 +20,23 @@ from typing import TYPE_CHECKING, Any
 if TYPE_CHECKING:
     import pyarrow as pa
 
+    from learnsurvey.analysis.figures.outcomes import OutcomeFigures
     from learnsurvey.analysis.figures.over_time import OverTimeFigures
+    from learnsurvey.analysis.figures.school import SchoolFigures
     from learnsurvey.analysis.inputs import ReportInputs
 
 __all__ = [
     "ALL_TABLES",
     "PlatformWave",
     "ResponseExport",
+    "StoredSchoolFigures",
     "find_wave",
     "global_tables",
     "over_time_figures",
     "plan_response_export",
     "report_inputs",
     "require_school",
+    "stored_school_figures",
     "trust_name",
     "wave_by_id",
 ]
@@ -129,13 +133,52 @@ def over_time_figures(wave: PlatformWave, *, threshold: int | None) -> OverTimeF
     from django.conf import settings
 
     from learnsurvey.web.dashboards.over_time_store import over_time_parts
-    from learnsurvey.web.dashboards.results import current_result
+    from learnsurvey.web.dashboards.results import fresh_result
 
     if threshold is not None and threshold != int(settings.MIN_GROUP_SIZE):
         return None
-    current_result(wave._model)
+    fresh_result(wave._model)
     stored = over_time_parts(wave._model.pk)
     return stored[0] if stored is not None else None
+
+
+@dataclass(frozen=True)
+class StoredSchoolFigures:
+    """A school's figures as the platform computed and stored them for its dashboards and
+    report pages, and the wave's learning beside outcomes that its report reads beside them."""
+
+    schools: dict[str, SchoolFigures]
+    """The school's figures by URN: empty when the school has no responses in the wave."""
+    outcomes: OutcomeFigures | None
+    """The wave's outcome figures (without every school's own rows); None: no outcomes."""
+
+
+def stored_school_figures(
+    wave: PlatformWave, urn: str, *, threshold: int | None
+) -> StoredSchoolFigures | None:
+    """The figures of the school ``urn`` in ``wave`` as stored (brought up to date first),
+    so that a report of one school does not compute the whole wave's again; None when
+    ``threshold`` is not the platform's (the stored figures were cleared at the platform's).
+    """
+    _django()
+    from django.conf import settings
+
+    from learnsurvey.analysis.figures.outcomes import OutcomeFigures
+    from learnsurvey.web.dashboards.results import fresh_result, school_figures
+    from learnsurvey.web.waves.models import WaveResult
+
+    if threshold is not None and threshold != int(settings.MIN_GROUP_SIZE):
+        return None
+    result = fresh_result(wave._model)
+    found = school_figures(result, urn)
+    # Only the outcomes of the payload: the rest (the global tables) is large and unread.
+    outcomes = (
+        WaveResult.objects.filter(pk=result.pk).values_list("payload__outcomes", flat=True).first()
+    )
+    return StoredSchoolFigures(
+        schools={urn: found} if found is not None else {},
+        outcomes=OutcomeFigures.model_validate(outcomes) if outcomes else None,
+    )
 
 
 @dataclass(frozen=True)

@@ -4,16 +4,12 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
+from typing import TYPE_CHECKING
 
 from rich.console import Console
-from rich.progress import (
-    BarColumn,
-    MofNCompleteColumn,
-    Progress,
-    TextColumn,
-    TimeElapsedColumn,
-    TimeRemainingColumn,
-)
+
+if TYPE_CHECKING:  # imported when a bar is shown: most commands never show one
+    from rich.progress import Progress
 
 SHOW_FROM_ROWS = 200_000
 
@@ -26,6 +22,15 @@ def row_progress(
     if total is None or total < SHOW_FROM_ROWS:
         yield lambda n: None
         return
+    from rich.progress import (
+        BarColumn,
+        MofNCompleteColumn,
+        Progress,
+        TextColumn,
+        TimeElapsedColumn,
+        TimeRemainingColumn,
+    )
+
     with Progress(
         TextColumn("{task.description}"),
         BarColumn(),
@@ -42,6 +47,8 @@ def row_progress(
 
 def bar_progress(console: Console) -> Progress:
     """A transient bar with a count and elapsed time (for the web's management commands)."""
+    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+
     return Progress(
         TextColumn("{task.description}"),
         BarColumn(),

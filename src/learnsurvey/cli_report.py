@@ -19,6 +19,7 @@ from rich.markup import escape
 from learnsurvey._progress import bar_progress
 
 if TYPE_CHECKING:
+    from learnsurvey._platform import StoredSchoolFigures
     from learnsurvey.analysis.figures.over_time import OverTimeFigures
     from learnsurvey.reports import ReportInputs
     from learnsurvey.reports.runner import ReportFiles
@@ -136,7 +137,7 @@ def report(
             "--context, --staff, --outcomes and --previous-wave go with --responses"
         )
     started = time.perf_counter()
-    over_time = None
+    over_time = stored = None
     try:
         if responses is not None:
             inputs = _inputs_from_files(
@@ -153,8 +154,8 @@ def report(
         else:
             if wave is None:
                 raise click.UsageError("--wave (the wave's id) is needed without --responses")
-            inputs, target, over_time = _inputs_from_database(wave, target, min_group_size)
-        written = _write(inputs, target, out_dir, over_time)
+            inputs, target, over_time, stored = _inputs_from_database(wave, target, min_group_size)
+        written = _write(inputs, target, out_dir, over_time, stored)
     except click.ClickException:
         raise
     except ValueError as exc:
@@ -248,9 +249,10 @@ def _over_time_from_files(
 
 def _inputs_from_database(
     wave_ref: str, target: Target, min_group_size: int | None
-) -> tuple[ReportInputs, Target, OverTimeFigures | None]:
+) -> tuple[ReportInputs, Target, OverTimeFigures | None, StoredSchoolFigures | None]:
     """Read the wave's responses from the platform (Django starts only now: file reports
-    need no database) and turn its ids (URN, trust id) into the report's keys."""
+    need no database) and turn its ids (URN, trust id) into the report's keys; for one
+    school's report, also its figures as the platform stored them."""
     from learnsurvey import _platform
 
     wave = _platform.find_wave(wave_ref)
@@ -264,7 +266,12 @@ def _inputs_from_database(
         inputs = _platform.report_inputs(
             wave, threshold=threshold, progress=lambda n: bar.advance(task, n)
         )
-    return inputs, target, _platform.over_time_figures(wave, threshold=threshold)
+    over_time = _platform.over_time_figures(wave, threshold=threshold)
+    stored = None
+    if target.school is not None:
+        # Computing every school's figures again, for one report, was most of its time.
+        stored = _platform.stored_school_figures(wave, target.school, threshold=threshold)
+    return inputs, target, over_time, stored
 
 
 def _write(
@@ -272,6 +279,7 @@ def _write(
     target: Target,
     out_dir: Path,
     over_time: OverTimeFigures | None = None,
+    stored: StoredSchoolFigures | None = None,
 ) -> list[ReportFiles]:
     from learnsurvey.reports.runner import (
         write_global_report,
@@ -284,8 +292,13 @@ def _write(
         return [write_trust_report(inputs, target.trust, out_dir, over_time=over_time)]
     if target.global_:
         return [write_global_report(inputs, out_dir, over_time=over_time)]
-    with err_console.status("Preparing the wave's figures"):
-        prepared = SchoolReports(inputs, over_time=over_time)
+    if stored is not None:  # the school's figures as the platform stored them
+        prepared = SchoolReports(
+            inputs, figures=stored.schools, over_time=over_time, outcomes=stored.outcomes
+        )
+    else:
+        with err_console.status("Preparing the wave's figures"):
+            prepared = SchoolReports(inputs, over_time=over_time)
     if target.school is not None:
         return write_school_reports(inputs, out_dir, [target.school], prepared=prepared)
     with bar_progress(err_console) as bar:

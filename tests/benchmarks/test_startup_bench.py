@@ -26,7 +26,10 @@ def test_it_times_every_start_once(tmp_path: Path) -> None:
     (report,) = (tmp_path / "results").glob("startup-benchmarks-*.md")
     text = report.read_text()
     assert text.startswith(MARKER)
-    for name in ("`learnsurvey --help`", "`learnsurvey analyse`", "App server"):
+    for name in ("`learnsurvey --help`", "`learnsurvey analyse`", "App server", "--preload"):
         assert name in text
+    assert "`GET /s/<code>/`:" in text
+    assert "`POST /s/<code>/responses`:" in text
+    assert "modules imported, pandas" in text
     assert "| ≤ 0.3 s |" in text
     assert not (tmp_path / "benchmarks.md").exists()  # one repeat is a partial run

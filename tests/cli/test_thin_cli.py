@@ -61,3 +61,21 @@ def test_it_answers_help_and_analyses_without_starting_django(tmp_path: Path) ->
         [sys.executable, "-c", script], capture_output=True, text=True, check=True, timeout=120
     )
     assert done.stdout.strip() == "[]"
+
+
+def test_it_answers_help_without_the_analysis_stack_or_the_instruments() -> None:
+    # `learnsurvey --help` lists every command; each imports what it uses when it runs.
+    script = (
+        "import sys\n"
+        "from click.testing import CliRunner\n"
+        "from learnsurvey.cli import main\n"
+        "result = CliRunner().invoke(main, ['--help'])\n"
+        "assert result.exit_code == 0, result.output\n"
+        "assert 'analyse' in result.output and 'report' in result.output, result.output\n"
+        "heavy = ('numpy', 'pandas', 'scipy', 'statsmodels', 'pyarrow', 'pydantic', 'yaml')\n"
+        "print(sorted(m for m in heavy if m in sys.modules))\n"
+    )
+    done = subprocess.run(
+        [sys.executable, "-c", script], capture_output=True, text=True, check=True, timeout=120
+    )
+    assert done.stdout.strip() == "[]"

@@ -82,6 +82,8 @@ class Server:
     def start(self) -> None:
         argv = [
             str(Path(sys.executable).parent / "gunicorn"),
+            "-c",
+            "python:learnsurvey.web.serving",  # as the platform is served
             "learnsurvey.web.wsgi:application",
             "--bind",
             f"127.0.0.1:{self.port}",

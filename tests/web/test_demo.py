@@ -13,15 +13,18 @@ import pyarrow as pa
 import pytest
 from django.core.management import get_commands
 
+from learnsurvey.analysis.year_groups import PRIMARY, SECONDARY
 from learnsurvey.web.accounts.models import Role, User
 from learnsurvey.web.demo.accounts import create_demo_accounts
 from learnsurvey.web.demo.management.commands.demo import focus_schools
 from learnsurvey.web.demo.phase_one import LoadedWave, answer_strings, load_phase_one
 from learnsurvey.web.demo.series import LoadedDemo, load_demo, plan_demo
 from learnsurvey.web.improvement.models import Priority
+from learnsurvey.web.pupil.survey import year_groups
 from learnsurvey.web.schools.models import School, Trust
 from learnsurvey.web.waves.actions import decode_answers
 from learnsurvey.web.waves.models import (
+    YEAR_GROUPS,
     AccessCode,
     Participation,
     Response,
@@ -88,6 +91,37 @@ def test_it_stores_answers_the_platform_reads(demo: LoadedDemo) -> None:
     instrument = demo.first.wave.instrument()
     assert pupil.key_stage in instrument.demographics.key_stages
     assert pupil.gender in instrument.demographics.genders
+
+
+def test_it_stores_only_year_groups_the_survey_would_take(demo: LoadedDemo) -> None:
+    # The survey offers and accepts only the years of the school's phase (the same rule
+    # the generator follows); every synthetic pupil of every wave is one it would take.
+    assert (School.Phase.PRIMARY, School.Phase.SECONDARY) == (PRIMARY, SECONDARY)
+    assert {School.Phase.PRIMARY, School.Phase.SECONDARY} <= {s.phase for s in demo.schools}
+    for loaded in demo.waves:
+        instrument = loaded.wave.instrument()
+        offered = {phase: dict(year_groups(instrument, phase)) for phase in School.Phase.values}
+        pupils = Response.objects.filter(wave=loaded.wave)
+        rows = list(pupils.values_list("school__phase", "year_group", "key_stage"))
+        assert len(rows) == loaded.n_responses
+        wrong = [r for r in rows if r[1] not in offered[r[0]] or r[2] != YEAR_GROUPS[r[1]]]
+        assert not wrong, wrong[:5]
+        assert loaded.staff_wave is not None
+        staff = Response.objects.filter(wave=loaded.staff_wave)
+        assert not staff.filter(year_group__isnull=False).exists()
+
+
+def test_it_gives_clearwater_infant_and_junior_school_no_key_stage_3_or_4_pupil(
+    db: None,
+) -> None:
+    # The tester's primary school, in the full Phase One wave as `make demo` loads it.
+    load_phase_one()
+    clearwater = School.objects.get(name="Clearwater Infant and Junior School")
+    assert clearwater.phase == School.Phase.PRIMARY
+    pupils = Response.objects.filter(school=clearwater)
+    assert pupils.count() > 100
+    assert set(pupils.values_list("key_stage", flat=True)) == {"KS1", "KS2"}
+    assert set(pupils.values_list("year_group", flat=True)) == set(range(1, 7))
 
 
 def test_it_loads_the_phase_one_wave_alone(db: None) -> None:

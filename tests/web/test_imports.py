@@ -16,6 +16,7 @@ from django.urls import reverse
 from learnsurvey.web.schools.models import School, Trust
 from learnsurvey.web.waves.actions import decode_answers
 from learnsurvey.web.waves.imports import ImportRejected, do_import_responses, do_import_schools
+from learnsurvey.web.waves.leaving import do_delete_school_responses
 from learnsurvey.web.waves.models import Response
 from personas import World
 
@@ -178,6 +179,16 @@ def test_it_reports_unknown_schools_by_row(tmp_path: Path, world: World) -> None
     assert messages[0].startswith("row 3, column 'school': '999999' is not a school taking part")
     assert "(and 1 more row(s))" in messages[0]
     assert messages[1].startswith("row 4, column 'school': 'Nowhere School'")
+    assert Response.objects.count() == 0
+
+
+def test_it_refuses_answers_for_a_school_that_has_left(tmp_path: Path, world: World) -> None:
+    do_delete_school_responses(world.dale, by=world.alice)
+    path = tmp_path / "left.csv"
+    path.write_text(_responses_csv(world, [("300001", "KS3", "girl", _answers(world))]))
+    with pytest.raises(ImportRejected) as caught:
+        do_import_responses(world.wave, path)
+    assert str(caught.value.problems[0]).startswith("row 2, column 'school': '300001'")
     assert Response.objects.count() == 0
 
 

@@ -8,9 +8,11 @@ from io import StringIO
 from pathlib import Path
 from typing import Any
 
+import pytest
 from django.core.management import call_command
 from django.utils import timezone
 
+from learnsurvey.web.reports import tasks
 from learnsurvey.web.reports.models import ReportRun
 from learnsurvey.web.waves.models import Response
 from personas import World, answer
@@ -52,3 +54,24 @@ def test_it_does_nothing_when_nothing_is_old(world: World, settings: Any, tmp_pa
     call_command("expire_report_runs", stdout=out)
     assert out.getvalue().startswith("0 report run(s)")
     assert ReportRun.objects.count() == 1
+
+
+def test_it_leaves_no_files_of_a_run_deleted_while_it_was_made(
+    world: World, settings: Any, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    settings.DATA_DIR = tmp_path
+    run = ReportRun.objects.create(
+        kind=ReportRun.Kind.SCHOOL, wave=world.wave, target=world.aspen.urn
+    )
+
+    def made_then_deleted(made: ReportRun) -> tuple[str, str]:
+        made.folder().mkdir(parents=True)
+        pdf = made.folder() / "report.pdf"
+        pdf.write_bytes(b"%PDF-1.7\n")
+        ReportRun.objects.filter(pk=made.pk).delete()  # expired, or its school left
+        return "", str(pdf)
+
+    monkeypatch.setattr(tasks, "_make", made_then_deleted)
+    tasks.make_report.call(run.pk)
+    assert not ReportRun.objects.exists()
+    assert not run.folder().exists()

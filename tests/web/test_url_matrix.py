@@ -109,6 +109,14 @@ def see_trust(user: User, side: Side) -> int:
     return 200 if sees_trust(user, side.trust) else 404
 
 
+def takes_part(user: User, side: Side) -> int:
+    """A wave's status: to whoever sees the global tables or one of the wave's schools."""
+    if user.role in (Role.PLATFORM_ADMIN, Role.RESEARCHER):
+        return 200
+    schools = School.objects.filter(participations__wave=side.code.wave)
+    return 200 if any(sees_school(user, s) for s in schools) else 404
+
+
 def global_only(user: User, side: Side) -> int:
     return 200 if user.role in (Role.PLATFORM_ADMIN, Role.RESEARCHER) else 403
 
@@ -164,6 +172,9 @@ RULES: dict[str, Case] = {
         lambda w, s: _r("accounts:accept_invitation", "no-such-token"),
         anonymous=404,
     ),  # an unknown token: a page that says so
+    "accounts:language": Case(
+        post_only, lambda w, s: _r("accounts:language"), anonymous=405
+    ),  # the layout's language chooser (tests/web/test_languages.py)
     "waves:register": Case(public, lambda w, s: _r("waves:register", w.wave.pk), anonymous=200),
     "waves:registered": Case(public, lambda w, s: _r("waves:registered", w.wave.pk), anonymous=200),
     "reports:vega": Case(public, lambda w, s: _r("reports:vega"), anonymous=200),
@@ -197,6 +208,9 @@ RULES: dict[str, Case] = {
     ),
     "dashboards:global_csv": Case(
         global_only, lambda w, s: _r("dashboards:global_csv", w.wave.pk, "school_summary")
+    ),
+    "dashboards:wave_status": Case(
+        takes_part, lambda w, s: _r("dashboards:wave_status", w.wave.pk)
     ),
     # Downloads.
     "exports:school": Case(

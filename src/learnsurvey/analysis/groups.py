@@ -9,6 +9,7 @@ from typing import Any
 
 import numpy as np
 import pandas as pd
+from numpy.typing import NDArray
 
 from learnsurvey.instruments import Instrument
 from learnsurvey.stats.disclosure import suppress, suppress_pairs
@@ -46,27 +47,39 @@ def group_summary(
     idx = layout.indices(kind)
     inst = stats.instrument
     high = [k for k, b in enumerate(inst.bands) if b.id in inst.high_bands]
-    frames = []
-    for j in idx:
-        n = moments.n[:, j]
-        mean = moments.means()[:, j]
-        sd = moments.sds()[:, j]
-        low, up = mean_interval(n, mean, sd, confidence=CONFIDENCE)
-        counts = bands[:, j, :].astype(np.float64)
-        with np.errstate(invalid="ignore", divide="ignore"):
-            pct = 100.0 * counts / counts.sum(axis=1, keepdims=True)
-        frame = keys.reset_index(drop=True).copy()
-        frame[label] = layout.ids[j]
-        frame["n"] = n.astype(np.int64)
-        frame["mean"] = mean
-        frame["sd"] = sd
-        frame["ci_low"] = low
-        frame["ci_high"] = up
-        frame["pct_quite_or_very_high"] = pct[:, high].sum(axis=1)
-        for k, band in enumerate(inst.bands):
-            frame[f"pct_{band.id}"] = pct[:, k]
-        frames.append(frame)
-    return pd.concat(frames, ignore_index=True)
+    # Every score's rows at once, score after score (row j·groups + g is group g on score
+    # j): the groups × scores matrices read down their columns, and the frame built in one
+    # go rather than a column at a time for each score.
+    n = _down(moments.n, idx)
+    mean = _down(moments.means(), idx)
+    sd = _down(moments.sds(), idx)
+    low, up = mean_interval(n, mean, sd, confidence=CONFIDENCE)
+    counts = bands[:, idx, :].astype(np.float64).transpose(1, 0, 2).reshape(-1, bands.shape[2])
+    with np.errstate(invalid="ignore", divide="ignore"):
+        pct = 100.0 * counts / counts.sum(axis=1, keepdims=True)
+    n_groups = len(keys)
+    frame = keys.reset_index(drop=True).take(np.tile(np.arange(n_groups), len(idx)))
+    columns: dict[str, Any] = {
+        label: np.repeat(np.array([layout.ids[j] for j in idx], dtype=object), n_groups),
+        "n": n.astype(np.int64),
+        "mean": mean,
+        "sd": sd,
+        "ci_low": low,
+        "ci_high": up,
+        "pct_quite_or_very_high": pct[:, high].sum(axis=1),
+    }
+    columns |= {f"pct_{band.id}": pct[:, k] for k, band in enumerate(inst.bands)}
+    table = pd.concat([frame, pd.DataFrame(columns, index=frame.index)], axis=1)
+    names = keys.columns  # the columns' index as adding them one by one made it (its dtype)
+    for name in columns:
+        names = names.insert(len(names), name)
+    table.columns = names
+    return table.reset_index(drop=True)
+
+
+def _down(matrix: NDArray[np.float64], columns: list[int]) -> NDArray[np.float64]:
+    """The ``columns`` of a groups × scores matrix, one after the other."""
+    return matrix[:, columns].ravel(order="F")
 
 
 def band_shares(inst: Instrument) -> dict[str, Any]:
@@ -98,17 +111,13 @@ def school_table(
 ) -> pd.DataFrame:
     """School × score: raw mean with CI, the empirical-Bayes shrunken mean with CI, and the
     rank by shrunken mean among the schools that can be shown (1 = highest)."""
-    summary = group_summary(stats, ["school"], kind=kind, label=label)
+    table = group_summary(stats, ["school"], kind=kind, label=label)
     _, moments, _ = stats.groups("school")
-    parts = []
-    for j in stats.layout.indices(kind):
-        rows = summary[summary[label] == stats.layout.ids[j]].reset_index(drop=True)
-        shrunk = _shrink(moments, j)
-        rows["shrunken_mean"] = shrunk["shrunken_mean"].to_numpy()
-        rows["shrunken_ci_low"] = shrunk["ci_low"].to_numpy()
-        rows["shrunken_ci_high"] = shrunk["ci_high"].to_numpy()
-        parts.append(rows)
-    table = pd.concat(parts, ignore_index=True)
+    # group_summary's rows are score after score, each score's schools in the moments' order.
+    shrunk = np.concatenate([_shrink(moments, j) for j in stats.layout.indices(kind)])
+    table["shrunken_mean"] = shrunk[:, 0]
+    table["shrunken_ci_low"] = shrunk[:, 1]
+    table["shrunken_ci_high"] = shrunk[:, 2]
     table = suppress(
         table, threshold=threshold, within=[label], keep=["school"], **band_shares(stats.instrument)
     )
@@ -131,17 +140,15 @@ def school_table(
     return table[cols + rest]
 
 
-def _shrink(moments: GroupMoments, j: int) -> pd.DataFrame:
+def _shrink(moments: GroupMoments, j: int) -> NDArray[np.float64]:
+    """Each school's shrunken mean and its CI on score ``j`` (groups × 3; NaN for a school
+    without answers, and for all when fewer than two schools have some)."""
     n, mean, ss = moments.n[:, j], moments.means()[:, j], moments.ss_within()[:, j]
     ok = n > 0
-    out = pd.DataFrame(
-        {"shrunken_mean": np.nan, "ci_low": np.nan, "ci_high": np.nan}, index=range(len(n))
-    )
+    out = np.full((len(n), 3), np.nan)
     if ok.sum() >= 2:
         res = shrunken_means(n[ok], mean[ok], ss[ok], confidence=CONFIDENCE)
-        out.loc[ok, ["shrunken_mean", "ci_low", "ci_high"]] = res[
-            ["shrunken_mean", "ci_low", "ci_high"]
-        ].to_numpy()
+        out[ok] = res[["shrunken_mean", "ci_low", "ci_high"]].to_numpy()
     return out
 
 

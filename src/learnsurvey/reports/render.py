@@ -53,6 +53,27 @@ def _environment() -> jinja2.Environment:
     return env
 
 
+def _same(message: str) -> str:
+    return message
+
+
+def _plural(singular: str, plural: str, n: int) -> str:
+    return singular if n == 1 else plural
+
+
+@lru_cache(maxsize=8)
+def _translated(
+    gettext: Callable[[str], str], ngettext: Callable[[str, str, int], str]
+) -> jinja2.Environment:
+    """The environment with these translation functions installed, kept: an overlay starts
+    with an empty template cache, so a fresh one per report compiled every template again
+    (most of the time Jinja2 took). Django's ``gettext`` follows the active language by
+    itself, so the web needs one overlay for every language."""
+    env = _environment().overlay()
+    env.install_gettext_callables(gettext, ngettext, newstyle=True)  # type: ignore[attr-defined]
+    return env
+
+
 def render_html(
     template: str,
     *,
@@ -64,12 +85,7 @@ def render_html(
     **context: Any,
 ) -> str:
     """Render ``template`` (a file under ``reports/templates``) with ``context``."""
-    env = _environment().overlay()
-    env.install_gettext_callables(  # type: ignore[attr-defined]
-        gettext or (lambda s: s),
-        ngettext or (lambda s, p, n: s if n == 1 else p),
-        newstyle=True,
-    )
+    env = _translated(gettext or _same, ngettext or _plural)
     if mode == "file" and vega_src is None:
         vega_src = f"{ASSETS}/{VEGA_FILE}"
     base = lang.split("-")[0].lower()

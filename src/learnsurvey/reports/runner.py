@@ -21,6 +21,7 @@ Django-free.
 
 from __future__ import annotations
 
+import gc
 import logging
 import multiprocessing
 import os
@@ -141,6 +142,26 @@ _PREPARED: SchoolReports | None = None
 inherit it), or built by each spawned worker from the inputs (see :func:`_spawned_worker`)."""
 
 
+_COLLECT_EACH = False
+"""True in a worker process: the garbage collector runs once after each school (see
+:func:`_collect_after_each_school`), never on its own."""
+
+
+def _collect_after_each_school() -> None:
+    """Start of every worker process: no automatic garbage collection, one full collection
+    after each school instead.
+
+    Printing a report allocates millions of short-lived objects, many in reference cycles
+    (WeasyPrint's boxes), so the collector, left to itself, ran hundreds of times a school
+    and walked the half-built document again in every older-generation pass: a sixth of a
+    school's time. Once a report is written its document is all garbage, which one pass
+    frees; the prepared reports the worker inherited are frozen out of it (see
+    :func:`write_school_reports`). It measured no more memory than before."""
+    global _COLLECT_EACH
+    gc.disable()
+    _COLLECT_EACH = True
+
+
 def _spawned_worker(
     inputs: ReportInputs,
     over_time: OverTimeFigures | None = None,
@@ -148,6 +169,8 @@ def _spawned_worker(
 ) -> None:
     global _PREPARED
     _PREPARED = SchoolReports(inputs, over_time=over_time, plans=plans)
+    gc.freeze()  # kept for the worker's life: out of every collection
+    _collect_after_each_school()
 
 
 def _school_job(key: str, name: str, stem: str, out_dir: Path) -> ReportFiles | str:
@@ -160,6 +183,9 @@ def _school_job(key: str, name: str, stem: str, out_dir: Path) -> ReportFiles | 
         return _write(key, name, stem, out_dir, render_school_report, report)
     except Exception as exc:  # any failure is reported with the school's name, not lost
         return str(exc) or type(exc).__name__
+    finally:
+        if _COLLECT_EACH:
+            gc.collect()
 
 
 def _fork_is_safe() -> bool:
@@ -253,10 +279,18 @@ def write_school_reports(
         logger.debug("writing %d school reports in %d forked workers", len(keys), n_workers)
         _warm_up_printer()
         _PREPARED = reports  # inherited by the forked workers; never pickled
+        # Everything the workers inherit is left out of their collections, so that none
+        # walks (and, by marking them, copies) the parent's objects again and again.
+        gc.freeze()
         try:
-            pool = ProcessPoolExecutor(n_workers, mp_context=multiprocessing.get_context("fork"))
+            pool = ProcessPoolExecutor(
+                n_workers,
+                mp_context=multiprocessing.get_context("fork"),
+                initializer=_collect_after_each_school,
+            )
             _run_pool(pool, _largest_first(inputs, keys), names, stems, out_dir, finished)
         finally:
+            gc.unfreeze()
             _PREPARED = None
     else:
         logger.info(

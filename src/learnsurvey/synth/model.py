@@ -1,11 +1,12 @@
 """The generative model of synthetic responses (documented in docs/synthetic-data.md).
 
-Each pupil has a true score on every dimension, the sum of four independent parts: a key
-stage shift, a gender shift, a school effect and an individual part. Their covariances add
-up to a target covariance ``C = P Φ P'`` (off the diagonal) with the dimension's reliability
-on the diagonal, in units of the observed dimension score's SD, so the dimension scores
-reproduce the published pattern matrix ``P`` and reliabilities. Items are the true score plus
-noise, cut at thresholds into the five answers; reverse-worded items are stored reversed.
+Each pupil has a year group that the school's phase teaches (and so a key stage) and a true
+score on every dimension, the sum of four independent parts: a key stage shift, a gender
+shift, a school effect and an individual part. Their covariances add up to a target
+covariance ``C = P Φ P'`` (off the diagonal) with the dimension's reliability on the
+diagonal, in units of the observed dimension score's SD, so the dimension scores reproduce
+the published pattern matrix ``P`` and reliabilities. Items are the true score plus noise,
+cut at thresholds into the five answers; reverse-worded items are stored reversed.
 """
 
 from __future__ import annotations
@@ -19,6 +20,7 @@ import pyarrow as pa
 from numpy.typing import NDArray
 from scipy.special import ndtri
 
+from learnsurvey.analysis.year_groups import YEAR_GROUPS, phase_year_groups
 from learnsurvey.instruments import Instrument
 
 from .params import SynthParams
@@ -90,6 +92,19 @@ class ResponseModel:
                 out[ks] = out.get(ks, 0.0) + weight * s
         total = sum(out.values())
         return {k: v / total for k, v in out.items()}
+
+    def year_group_shares(self, school: School) -> dict[int, float]:
+        """The share of a school's pupils in each year group: each key stage's share of its
+        mix split evenly over the years of that stage the school's phase teaches (the
+        platform's rule, :func:`~learnsurvey.analysis.year_groups.phase_year_groups`; the
+        parameters were checked to give no key stage a phase does not teach), in the order
+        of the mix."""
+        taught = phase_year_groups(self.instrument, school.phase)
+        out: dict[int, float] = {}
+        for ks, share in school.key_stage_shares.items():
+            years = [y for y in taught if YEAR_GROUPS[y] == ks]
+            out |= {y: share / len(years) for y in years}
+        return out
 
     @cached_property
     def key_stage_effects(self) -> tuple[list[str], NDArray[np.float64]]:
@@ -207,9 +222,14 @@ class ResponseModel:
         dimension, in the true score's units)."""
         ks_labels, ks_shift = self.key_stage_effects
         g_labels, g_shift = self.gender_effects
-        ks_names = list(school.key_stage_shares)
-        ks = rng.choice(len(ks_names), size=size, p=list(school.key_stage_shares.values()))
-        ks_idx = np.array([ks_labels.index(n) for n in ks_names])[ks]
+        shares = self.year_group_shares(school)
+        years = np.array(list(shares), dtype=np.int8)
+        stages = np.array([YEAR_GROUPS[int(y)] for y in years])
+        # One draw over the years in key-stage order, each stage's share split over its
+        # years: a random number falls in the key stage that a draw of the key stage alone
+        # gave, so a seed keeps its calibrated key-stage mix and every later draw.
+        year = rng.choice(len(years), size=size, p=list(shares.values()))
+        ks_idx = np.array([ks_labels.index(str(n)) for n in stages])[year]
         gender = rng.choice(len(g_labels), size=size, p=list(self.params.gender_shares.values()))
         true = (
             ks_shift[ks_idx]
@@ -220,7 +240,8 @@ class ResponseModel:
         answers = self.answers(true, rng)
         columns: dict[str, pa.Array] = {
             "school": pa.array([school.school] * size, pa.string()),
-            "key_stage": pa.array(np.array(ks_names)[ks], pa.string()),
+            "year_group": pa.array(years[year], pa.int8()),
+            "key_stage": pa.array(stages[year], pa.string()),
             "gender": pa.array(np.array(g_labels)[gender], pa.string()),
             "wave": pa.array([self.wave] * size, pa.string()),
         }

@@ -12,6 +12,7 @@ import yaml
 from numpy.typing import NDArray
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
+from learnsurvey.analysis.year_groups import YEAR_GROUPS, phase_year_groups
 from learnsurvey.instruments import Instrument
 
 __all__ = ["DimensionParams", "SynthParams", "load_params", "read_params"]
@@ -82,6 +83,14 @@ class SynthParams(_Model):
                 raise ValueError("each dimension pattern must name every instrument factor")
         if len(self.base_category_shares) != instrument.scale.n_categories:
             raise ValueError("base_category_shares needs one share per scale point")
+        for phase, shares in self.schools.key_stage_shares.items():
+            # Pupils get year groups the school's phase teaches, as the survey asks them.
+            taught = {YEAR_GROUPS[y] for y in phase_year_groups(instrument, phase)}
+            wrong = [ks for ks, share in shares.items() if share > 0 and ks not in taught]
+            if wrong:
+                raise ValueError(
+                    f"key_stage_shares.{phase}: a {phase} school teaches no year of {wrong}"
+                )
 
     def pattern_matrix(self, instrument: Instrument) -> NDArray[np.float64]:
         return np.array(

@@ -30,7 +30,9 @@ NO_DIFFERENCE_P = 0.001
 
 def phase_one_targets() -> dict[str, Any]:
     text = resources.files(__package__).joinpath("params", "phase-one-targets.yaml").read_text()
-    data: dict[str, Any] = yaml.safe_load(text)
+    # libyaml's safe loader when the wheel has it (as the instruments' loader): the same data,
+    # read in under half the time by every `learnsurvey analyse`.
+    data: dict[str, Any] = yaml.load(text, Loader=getattr(yaml, "CSafeLoader", yaml.SafeLoader))
     return data
 
 

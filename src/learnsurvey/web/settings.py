@@ -77,6 +77,7 @@ INSTALLED_APPS = [
     "django.contrib.sessions",
     "django.contrib.messages",
     "django.contrib.staticfiles",
+    "django_tasks_db",
 ]
 
 MIDDLEWARE = [
@@ -88,6 +89,8 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    # After LocaleMiddleware and the user: a signed-in person's own language comes first.
+    "learnsurvey.web.accounts.middleware.follow_account_language",
     "learnsurvey.web.accounts.middleware.private_when_signed_in",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
@@ -163,7 +166,22 @@ CACHES: dict[str, Any] = {
     ),
 }
 
-TASKS = {"default": {"BACKEND": "django.tasks.backends.immediate.ImmediateBackend"}}
+TASK_BACKENDS = {
+    # A queue in the platform's own database, run by `manage.py db_worker` (make demo starts
+    # one; docs/deployment.md): no request waits for a recompute or a report.
+    "database": "django_tasks_db.DatabaseBackend",
+    # Inside the request that enqueued the task: the tests, and a one-process tool.
+    "immediate": "django.tasks.backends.immediate.ImmediateBackend",
+}
+TASK_BACKEND = os.environ.get("LEARNSURVEY_TASKS", "database")
+if TASK_BACKEND not in TASK_BACKENDS:
+    raise ImproperlyConfigured(
+        f"LEARNSURVEY_TASKS must be one of {', '.join(TASK_BACKENDS)}, not {TASK_BACKEND!r}"
+    )
+TASKS = {"default": {"BACKEND": TASK_BACKENDS[TASK_BACKEND]}}
+PREBUILD_REPORT_PAGES = _env_bool("LEARNSURVEY_PREBUILD_REPORT_PAGES", TASK_BACKEND == "database")
+"""After a wave's figures are computed, the worker builds the web pages of its reports (every
+school's, trust's and the global one) so that they open at once; on by default with a worker."""
 
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
@@ -212,6 +230,10 @@ DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "learnsurvey <noreply@
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SECURE = _env_bool("SECURE_COOKIES", PRODUCTION)
 CSRF_COOKIE_SECURE = SESSION_COOKIE_SECURE
+# The language cookie (set by the layout's chooser, accounts.views.choose_language) is read
+# by the server only.
+LANGUAGE_COOKIE_SECURE = SESSION_COOKIE_SECURE
+LANGUAGE_COOKIE_HTTPONLY = True
 SECURE_SSL_REDIRECT = _env_bool("SECURE_SSL_REDIRECT", PRODUCTION)
 SECURE_HSTS_SECONDS = _env_int("SECURE_HSTS_SECONDS", 31_536_000 if PRODUCTION else 0)
 SECURE_HSTS_INCLUDE_SUBDOMAINS = _env_bool("SECURE_HSTS_INCLUDE_SUBDOMAINS", PRODUCTION)

@@ -32,6 +32,15 @@ class User(AbstractUser):
     school = models.ForeignKey(
         School, null=True, blank=True, on_delete=models.PROTECT, related_name="users"
     )
+    language = models.CharField(
+        _("language"),
+        max_length=10,
+        blank=True,
+        default="",
+        help_text=_("The interface language the person chose; blank: their browser's."),
+    )
+    """A code of ``settings.LANGUAGES`` (checked by :func:`.language.do_set_language`, not
+    as field choices, so that adding a language needs no migration)."""
 
     @property
     def is_platform_admin(self) -> bool:

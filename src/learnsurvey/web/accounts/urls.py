@@ -9,4 +9,5 @@ urlpatterns = [
     path("login/", SignInView.as_view(), name="login"),
     path("logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("invitation/<str:token>/", views.accept_invitation, name="accept_invitation"),
+    path("language/", views.choose_language, name="language"),
 ]

@@ -1,12 +1,17 @@
 """A wave's results as the pages, the API and the downloads read them: cached, recomputed
 when stale.
 
-``current_result`` is what the pages call: a cheap look for newer responses, and a
-recompute through a task (:mod:`.tasks`) only when there are some. The computing and
-storing itself is :mod:`.compute`, which both this module and the task import.
+``current_result`` is what the pages call: a cheap look for newer responses and, when there
+are some, a recompute queued for the worker (:mod:`.tasks`); the page shows the figures
+last computed meanwhile (:func:`freshness` says when, and whether newer ones are coming).
+``fresh_result`` is what a command-line tool calls: it computes here and now. The computing
+and storing itself is :mod:`.compute`, which both this module and the task import.
 """
 
 from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
 
 from learnsurvey.analysis.figures.school import SchoolFigures
 from learnsurvey.analysis.figures.trust import TrustFigures
@@ -25,12 +30,15 @@ from .over_time_payloads import (
 )
 from .over_time_store import over_time_parts
 from .payloads import GlobalTables, SchoolDashboard, TrustDashboard
-from .tasks import recompute_wave_result
+from .tasks import is_recomputing, request_recompute
 
 __all__ = [
     "CHUNK_ROWS",
+    "Freshness",
     "compute_wave_result",
     "current_result",
+    "fresh_result",
+    "freshness",
     "global_over_time",
     "global_payload",
     "is_stale",
@@ -46,14 +54,41 @@ __all__ = [
 
 
 def current_result(wave: Wave) -> WaveResult | None:
-    """The wave's cached result, recomputed (through a task) first if it is stale.
+    """The wave's stored result; when it is stale, a recompute is queued (with the immediate
+    backend it has run when this returns, and its result is returned).
 
-    None only if the task runs elsewhere and the wave has never been computed."""
+    Never waits for a worker: None only while the wave has never been computed."""
     result = stored_result(wave)
     if result is None or is_stale(result):
-        recompute_wave_result.enqueue(wave.pk)
+        request_recompute(wave.pk)
         result = stored_result(wave)
     return result
+
+
+def fresh_result(wave: Wave) -> WaveResult:
+    """The wave's result brought up to date in this process (a command-line tool, which has
+    no page to come back to)."""
+    result = stored_result(wave)
+    if result is None or is_stale(result):
+        result = compute_wave_result(wave)
+    return result
+
+
+@dataclass(frozen=True)
+class Freshness:
+    """When the figures a page shows were computed, and whether newer ones are coming."""
+
+    computed: datetime | None
+    updating: bool
+
+
+def freshness(wave: Wave) -> Freshness:
+    """The wave's :class:`Freshness` as it stands (queues nothing)."""
+    result = stored_result(wave)
+    return Freshness(
+        computed=result.computed if result is not None else None,
+        updating=is_recomputing(wave.pk),
+    )
 
 
 def school_figures(result: WaveResult, urn: str) -> SchoolFigures | None:

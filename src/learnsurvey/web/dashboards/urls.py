@@ -29,4 +29,5 @@ urlpatterns = [
         name="global_outcomes",
     ),
     path("waves/<int:wave_id>/global/<slug:table>.csv", views.global_csv, name="global_csv"),
+    path("waves/<int:wave_id>/status.json", views.wave_status, name="wave_status"),
 ]

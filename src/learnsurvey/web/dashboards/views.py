@@ -10,8 +10,10 @@ import csv
 from typing import Any
 
 from django.contrib.auth.decorators import login_required
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, render
+from django.utils import timezone
+from django.utils.dateformat import format as format_date
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
@@ -34,7 +36,7 @@ from learnsurvey.web.waves.models import Participation, Wave
 
 from .charts import ci_bar, dots, scale_ticks
 from .payloads import GroupFigure, SchoolDashboard, ScoreFigure
-from .results import global_payload, school_payload, school_payloads, trust_payload
+from .results import freshness, global_payload, school_payload, school_payloads, trust_payload
 from .voice import schools_side_by_side, voice_context
 
 PAGE_ROWS = 200
@@ -275,3 +277,19 @@ def global_csv(request: HttpRequest, wave_id: int, table: str) -> HttpResponse:
             ["" if row.get(c) is None else neutralise(row.get(c)) for c in found.columns]
         )
     return response
+
+
+@login_required
+def wave_status(request: HttpRequest, wave_id: int) -> JsonResponse:
+    """Whether the wave's figures are being recomputed, and when they were last computed
+    (what a dashboard polls while it waits; never starts a recompute itself). 404 for a
+    wave none of the user's schools takes part in."""
+    user = current_user(request)
+    wave = get_object_or_404(Wave, pk=wave_id)
+    if not can_see_global(user):
+        ids = [s.pk for s in visible_schools(user)]
+        if not Participation.objects.filter(wave=wave, school__in=ids).exists():
+            raise Http404
+    f = freshness(wave)
+    computed = format_date(timezone.localtime(f.computed), "c") if f.computed else None
+    return JsonResponse({"computed": computed, "updating": f.updating})

@@ -29,7 +29,7 @@ BATCH_ROWS = 5_000
 
 class Storer:
     """Passes synthetic tables through unchanged while bulk-inserting them as responses of
-    ``wave`` (pupils' key stage and gender, or a member of staff's role)."""
+    ``wave`` (pupils' year group, key stage and gender, or a member of staff's role)."""
 
     def __init__(
         self,
@@ -63,10 +63,16 @@ class Storer:
             return [""] * table.num_rows
         return [v or "" for v in table.column(name).to_pylist()]
 
+    def _years(self, table: pa.Table) -> list[int | None]:
+        if "year_group" not in table.column_names:
+            return [None] * table.num_rows
+        return [None if v is None else int(v) for v in table.column("year_group").to_pylist()]
+
     def _store(self, table: pa.Table) -> None:
         answers = answer_strings(table, self.items)
         varying: dict[str, list[Any]] = {
             "school_id": [self.schools[n].pk for n in table.column("school").to_pylist()],
+            "year_group": self._years(table),
             "key_stage": self._column(table, "key_stage"),
             "gender": self._column(table, "gender"),
             "role": self._column(table, "role"),

@@ -14,7 +14,7 @@ from django.template.defaultfilters import floatformat
 from django.utils import timezone
 from django.utils.functional import Promise
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
+from django.utils.translation import gettext_lazy, pgettext_lazy
 
 from learnsurvey.analysis.figures.improvement import ImpactFigure, PrioritySuggestion
 from learnsurvey.web.dashboards.named import Names
@@ -43,7 +43,7 @@ IMPACT_WORDS: dict[str, Promise] = {
     "steady_while_similar_declined": gettext_lazy(
         "No clear change, while similar schools declined"
     ),
-    "declined": gettext_lazy("Declined"),
+    "declined": pgettext_lazy("a score's change", "Declined"),
     "declined_more": gettext_lazy("Declined more than similar schools"),
     "unknown": gettext_lazy("Not shown: too few pupils answered to show the change"),
 }

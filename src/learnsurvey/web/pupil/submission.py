@@ -7,11 +7,12 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
+from learnsurvey.analysis.year_groups import phase_year_groups
 from learnsurvey.web.waves.actions import SubmissionError, Submitted, do_submit_response
 from learnsurvey.web.waves.models import YEAR_GROUPS
 
 from .lookup import CodeInfo
-from .survey import stored_language, year_groups
+from .survey import stored_language
 
 
 @dataclass(frozen=True)
@@ -106,8 +107,9 @@ def store(info: CodeInfo, payload: Payload) -> Submitted:
         elif year_group != info.year_group:
             raise SubmissionError("the year group does not match this code")
     # A year the school's phase does not teach (Year 10 in a primary school) is refused; an
-    # unknown year is left to do_submit_response, which names it.
-    in_phase = dict(year_groups(instrument, info.school_phase))
+    # unknown year is left to do_submit_response, which names it. (The years alone: the
+    # survey page's translated names of them cost a thirtieth of a submission.)
+    in_phase = phase_year_groups(instrument, info.school_phase)
     if year_group is not None and year_group in YEAR_GROUPS and year_group not in in_phase:
         raise SubmissionError("year_group: not a year group of this school's phase")
     return do_submit_response(

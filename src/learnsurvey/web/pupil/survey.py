@@ -12,6 +12,7 @@ from django.utils.html import format_html
 from django.utils.safestring import SafeString
 from django.utils.translation import gettext as _
 
+from learnsurvey.analysis.year_groups import phase_year_groups
 from learnsurvey.instruments import Instrument
 from learnsurvey.web.schools.models import School
 from learnsurvey.web.waves.models import YEAR_GROUPS
@@ -78,14 +79,12 @@ def stored_language(instrument: Instrument, code: str) -> str | None:
 def year_groups(instrument: Instrument, phase: str = "") -> list[tuple[int, str]]:
     """The year groups whose key stage the instrument covers, with their (translated) names;
     for a primary or secondary school only its own years (all-through and special schools
-    see them all), so a young pupil has a short list."""
-    primary_stages = instrument.demographics.primary_key_stages
+    see them all), so a young pupil has a short list. The rule is
+    :func:`~learnsurvey.analysis.year_groups.phase_year_groups`, which the synthetic
+    generator follows too."""
     return [
         (year, _("Reception") if year == 0 else _("Year %(number)d") % {"number": year})
-        for year, stage in YEAR_GROUPS.items()
-        if stage in instrument.demographics.key_stages
-        and (phase != School.Phase.PRIMARY or stage in primary_stages)
-        and (phase != School.Phase.SECONDARY or stage not in primary_stages)
+        for year in phase_year_groups(instrument, phase)
     ]
 
 

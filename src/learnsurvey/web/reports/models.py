@@ -64,3 +64,37 @@ class ReportRun(models.Model):
     @property
     def in_progress(self) -> bool:
         return self.status in (self.Status.QUEUED, self.Status.RUNNING)
+
+
+class ReportPage(models.Model):
+    """A report's web page as last built (by the worker, once per change of the wave's data):
+    opening it reads this row and nothing else.
+
+    ``stamp`` names what it was built from (:func:`learnsurvey.web.reports.pages.stamp`);
+    when the wave's data or the schools' plans move on, the page is built again and, until
+    then, the one here is shown. ``available`` is False when the report cannot be made
+    (too few answers): the reader is told so, never how many."""
+
+    class Kind(models.TextChoices):
+        SCHOOL = "school", _("School report")
+        TRUST = "trust", _("Trust report")
+        GLOBAL = "global", _("Global report")
+
+    wave = models.ForeignKey(Wave, on_delete=models.CASCADE, related_name="report_pages")
+    kind = models.CharField(max_length=10, choices=Kind.choices)
+    target = models.CharField(max_length=50, blank=True)
+    language = models.CharField(max_length=10)
+    stamp = models.CharField(max_length=64)
+    available = models.BooleanField(default=True)
+    html = models.TextField(blank=True)
+    built = models.DateTimeField()
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["wave", "kind", "target", "language"], name="one_report_page"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()} {self.target} ({self.language})".replace("  ", " ")

@@ -22,7 +22,7 @@ from learnsurvey.reports.inputs import CONTEXT_COLUMNS
 from learnsurvey.web.dashboards.chunks import response_chunks
 from learnsurvey.web.schools.imports import outcomes_version
 from learnsurvey.web.schools.models import OutcomeValue, School, Trust
-from learnsurvey.web.waves.models import Response, Wave
+from learnsurvey.web.waves.models import Response, SchoolDeletion, Wave
 from learnsurvey.web.waves.publication import do_publish_wave
 
 __all__ = [
@@ -93,9 +93,11 @@ def staff_wave(wave: Wave) -> Wave | None:
 
 def inputs_version(wave: Wave) -> tuple[int, ...]:
     """What the inputs of ``wave`` depend on, cheaply: the newest response id of the wave, of
-    its previous wave and of its staff survey (index look-ups), the threshold and the
-    imported context and outcomes (:func:`~learnsurvey.web.schools.imports.outcomes_version`).
-    Equal versions mean equal inputs, so built reports may be reused."""
+    its previous wave and of its staff survey (index look-ups), the threshold, the imported
+    context and outcomes (:func:`~learnsurvey.web.schools.imports.outcomes_version`) and the
+    newest deletion of a leaving school's answers (which removes responses without adding
+    one, and may reach the wave only through its series). Equal versions mean equal inputs,
+    so built reports may be reused."""
 
     def newest(w: Wave | None) -> int:
         if w is None:
@@ -112,6 +114,7 @@ def inputs_version(wave: Wave) -> tuple[int, ...]:
         newest(staff),
         int(settings.MIN_GROUP_SIZE),
         *outcomes_version(),
+        int(SchoolDeletion.objects.aggregate(m=Max("id"))["m"] or 0),
     )
 
 

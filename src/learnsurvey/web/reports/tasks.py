@@ -11,6 +11,9 @@ import logging
 import shutil
 import zipfile
 
+from django.conf import settings
+from django.core.cache import caches
+from django.core.management import call_command
 from django.db import transaction
 from django.tasks import task
 from django.utils import timezone
@@ -25,6 +28,7 @@ from learnsurvey.web.schools.models import Trust
 
 from .models import ReportRun
 from .prepared import prepared
+from .retention import do_expire_report_runs
 
 logger = logging.getLogger(__name__)
 
@@ -41,6 +45,7 @@ def make_report(run_id: int) -> str:
             return str(run.status)  # another worker took it (a queue may deliver twice)
         run.status = ReportRun.Status.RUNNING
         run.save(update_fields=["status"])
+    request_housekeeping()
     folder = run.folder()
     try:
         if folder.exists():
@@ -89,4 +94,31 @@ def _finish(run: ReportRun, status: str, *, error: str = "", html: str = "", pdf
     run.html_file = html
     run.pdf_file = pdf
     run.finished = timezone.now()
-    run.save(update_fields=["status", "error", "html_file", "pdf_file", "finished"])
+    fields = ["status", "error", "html_file", "pdf_file", "finished"]
+    kept = ReportRun.objects.filter(pk=run.pk).update(**{f: getattr(run, f) for f in fields})
+    if not kept:
+        # The run was deleted while it was made (it expired, or its school left and had its
+        # answers deleted): its files must not outlive it.
+        shutil.rmtree(run.folder(), ignore_errors=True)
+
+
+HOUSEKEEPING_SECONDS = 60 * 60
+"""At most one clean-up an hour, however much work the worker is given."""
+
+
+def request_housekeeping() -> None:
+    """Queue :func:`housekeeping` unless it ran or was queued within the hour (called by
+    the worker's own tasks, so the clean-up needs no scheduler of its own)."""
+    if caches["shared"].add("learnsurvey:housekeeping", 1, timeout=HOUSEKEEPING_SECONDS):
+        housekeeping.enqueue()
+
+
+@task
+def housekeeping() -> int:
+    """Delete the report runs past their retention period (docs/privacy.md), and the queue's
+    records of finished tasks older than a fortnight (django-tasks-db keeps them); returns
+    how many runs went."""
+    expired = do_expire_report_runs()
+    if settings.TASK_BACKEND == "database":
+        call_command("prune_db_task_results", min_age_days=14, verbosity=0)
+    return expired.runs

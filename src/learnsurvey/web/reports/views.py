@@ -8,23 +8,17 @@ sees is 403, and signing in comes first.
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from pathlib import Path
-from typing import Any
 
 from django.conf import settings
 from django.contrib.auth.decorators import login_required
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
-from django.utils.translation import get_language, ngettext
-from django.utils.translation import gettext as _
+from django.utils.translation import get_language
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from learnsurvey.reports.charts import vega_bundle
-from learnsurvey.reports.global_ import render_global_report
-from learnsurvey.reports.school import render_school_report
-from learnsurvey.reports.trust import render_trust_report
 from learnsurvey.web.accounts.access import (
     can_see_global,
     can_see_school,
@@ -40,8 +34,8 @@ from learnsurvey.web.schools.models import School, Trust
 from learnsurvey.web.waves.models import Wave
 
 from .csp import allow_report_scripts
-from .models import ReportRun
-from .prepared import prepared
+from .models import ReportPage, ReportRun
+from .pages import current_page
 from .tasks import make_report
 
 VEGA_MAX_AGE = 86_400  # the bundle changes only with the installed vl-convert
@@ -133,35 +127,23 @@ def all_schools_report(request: HttpRequest, wave_id: int) -> HttpResponse:
 # --- the reports as web pages --------------------------------------------------------------
 
 
-def _web(
-    request: HttpRequest,
-    wave: Wave,
-    name: str,
-    build: Callable[[], Any],
-    render_report: Callable[..., str],
-) -> HttpResponse:
-    """The report ``build`` makes, as its own page (a whole document: its landmarks, styles
-    and cover) in the reader's language where a translation exists; or, when it cannot be
-    made (``build`` raises ValueError: no responses yet, or too few), a page that says so
-    about ``name`` — never how many."""
-    try:
-        report = build()
-    except ValueError:
+def _web(request: HttpRequest, wave: Wave, name: str, kind: str, target: str) -> HttpResponse:
+    """The report's web page as last built (:mod:`.pages`: a whole document, its landmarks,
+    styles and cover) in the reader's language; while it is first being built, a page that
+    says so and comes back by itself; when it cannot be made (no responses yet, or too few),
+    a page that says so about ``name`` — never how many."""
+    language = get_language() or settings.LANGUAGE_CODE
+    page = current_page(wave, kind, target, language)
+    if page is None:
+        return render(request, "reports/preparing.html", {"wave": wave, "name": name})
+    if not page.available:
         return render(
             request,
             "reports/unavailable.html",
             {"wave": wave, "name": name, "threshold": settings.MIN_GROUP_SIZE},
             status=404,
         )
-    html = render_report(
-        report,
-        mode="web",
-        lang=get_language() or settings.LANGUAGE_CODE,
-        gettext=_,
-        ngettext=ngettext,
-        vega_src=reverse("reports:vega"),
-    )
-    return allow_report_scripts(HttpResponse(html), html)
+    return allow_report_scripts(HttpResponse(page.html), page.html)
 
 
 @login_required
@@ -169,13 +151,7 @@ def _web(
 def school_view(request: HttpRequest, wave_id: int, urn: str) -> HttpResponse:
     school = school_for(request, urn)
     wave = get_object_or_404(Wave, pk=wave_id)
-    return _web(
-        request,
-        wave,
-        school.name,
-        lambda: prepared(wave).schools().build(school.urn),
-        render_school_report,
-    )
+    return _web(request, wave, school.name, ReportPage.Kind.SCHOOL, school.urn)
 
 
 @login_required
@@ -183,13 +159,7 @@ def school_view(request: HttpRequest, wave_id: int, urn: str) -> HttpResponse:
 def trust_view(request: HttpRequest, wave_id: int, trust_id: int) -> HttpResponse:
     trust = trust_for(request, trust_id)
     wave = get_object_or_404(Wave, pk=wave_id)
-    return _web(
-        request,
-        wave,
-        trust.name,
-        lambda: prepared(wave).trusts().build(trust.name),
-        render_trust_report,
-    )
+    return _web(request, wave, trust.name, ReportPage.Kind.TRUST, str(trust.pk))
 
 
 @login_required
@@ -197,9 +167,7 @@ def trust_view(request: HttpRequest, wave_id: int, trust_id: int) -> HttpRespons
 def global_view(request: HttpRequest, wave_id: int) -> HttpResponse:
     require_global(request)
     wave = get_object_or_404(Wave, pk=wave_id)
-    return _web(
-        request, wave, wave.name, lambda: prepared(wave).global_report(), render_global_report
-    )
+    return _web(request, wave, wave.name, ReportPage.Kind.GLOBAL, "")
 
 
 @require_GET

@@ -61,6 +61,15 @@ class School(models.Model):
         default=False,
         help_text=_("Researchers see the school's name only when it has opted in."),
     )
+    left = models.DateTimeField(
+        _("left"),
+        null=True,
+        blank=True,
+        help_text=_(
+            "When the school left and its answers were deleted (the record stays, so the "
+            "deletion can be accounted for and the school can join again)."
+        ),
+    )
     created = models.DateTimeField(auto_now_add=True)
 
     class Meta:

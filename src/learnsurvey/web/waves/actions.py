@@ -5,11 +5,14 @@ from __future__ import annotations
 import uuid
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
+from functools import lru_cache
+from typing import Any
 
 import numpy as np
 from django.core.cache import caches
 from django.core.cache.backends.base import BaseCache
 from django.db import IntegrityError, transaction
+from django.db.models import Field
 from django.utils import timezone
 from numpy.typing import NDArray
 
@@ -121,23 +124,55 @@ def do_submit_response(
         idempotency_key=key,
         source=source,
     )
-    try:
-        if transaction.get_connection().in_atomic_block:
-            # Inside a caller's transaction a savepoint keeps a duplicate key from
-            # breaking it; on its own, one autocommitted INSERT is already atomic and
-            # durable when it returns (and saves the BEGIN/COMMIT round trips).
-            with transaction.atomic():
-                response.save(force_insert=True)
-        else:
-            response.save(force_insert=True)
-    except IntegrityError:
+    for _attempt in range(2):
+        if _insert_unless_stored(response):
+            return Submitted(response, created=True)
         existing = Response.objects.filter(idempotency_key=key).first()
-        if existing is None:
-            raise
-        if existing.wave_id != wave.pk or existing.school_id != school.pk:
-            raise SubmissionError("this submission key was already used elsewhere") from None
-        return Submitted(existing, created=False)
-    return Submitted(response, created=True)
+        if existing is not None:
+            if existing.wave_id != wave.pk or existing.school_id != school.pk:
+                raise SubmissionError("this submission key was already used elsewhere")
+            return Submitted(existing, created=False)
+        # The response holding the key was deleted between the two statements: try again.
+    raise IntegrityError("the submission key is taken and gone at once, twice")
+
+
+@lru_cache(maxsize=4)
+def _insert_statement(vendor: str) -> tuple[str, tuple[Field[Any, Any], ...]]:
+    """``INSERT … ON CONFLICT (idempotency_key) DO NOTHING RETURNING id`` for a response
+    (PostgreSQL and SQLite ≥ 3.35 alike; ``vendor`` keys the cache), and its fields in order."""
+    fields = tuple(f for f in Response._meta.concrete_fields if not f.primary_key)
+    quote = transaction.get_connection().ops.quote_name
+    names = ", ".join(quote(str(f.column)) for f in fields)
+    marks = ", ".join(["%s"] * len(fields))
+    key = quote(str(Response._meta.get_field("idempotency_key").column))
+    sql = (
+        f"INSERT INTO {quote(str(Response._meta.db_table))} ({names}) VALUES ({marks}) "
+        f"ON CONFLICT ({key}) DO NOTHING RETURNING {quote(str(Response._meta.pk.column))}"
+    )
+    return sql, fields
+
+
+def _insert_unless_stored(response: Response) -> bool:
+    """Store ``response`` unless its idempotency key is stored already; True when stored.
+
+    One statement whatever happens: a retry is no error, so inside a caller's transaction
+    no savepoint is needed, and on its own the autocommitted INSERT is atomic and durable
+    when it returns. Each value is prepared by its own model field, as ``save()`` does,
+    without building the ORM's query each time: ``save(force_insert=True)`` took about
+    0.2 ms of CPU more, a seventh of a whole submission's (measured in one process against
+    PostgreSQL)."""
+    connection = transaction.get_connection()
+    sql, fields = _insert_statement(connection.vendor)
+    params = [f.get_db_prep_save(f.pre_save(response, add=True), connection) for f in fields]
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        row = cursor.fetchone()
+    if row is None:
+        return False
+    response.pk = row[0]
+    response._state.adding = False
+    response._state.db = connection.alias
+    return True
 
 
 def is_staff_instrument(instrument: Instrument) -> bool:

@@ -17,7 +17,15 @@ from django.utils.safestring import SafeString
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
-from .models import AccessCode, Participation, Registration, Response, Wave, WaveResult
+from .models import (
+    AccessCode,
+    Participation,
+    Registration,
+    Response,
+    SchoolDeletion,
+    Wave,
+    WaveResult,
+)
 from .registrations import (
     Approved,
     RegistrationRefused,
@@ -174,7 +182,7 @@ class AccessCodeAdmin(admin.ModelAdmin[AccessCode]):
     readonly_fields = ["code"]
 
 
-class ReadOnlyAdmin[M: Response | WaveResult](admin.ModelAdmin[M]):
+class ReadOnlyAdmin[M: Response | WaveResult | SchoolDeletion](admin.ModelAdmin[M]):
     """Rows made by the system, never edited by hand."""
 
     def has_add_permission(self, request: HttpRequest) -> bool:
@@ -209,3 +217,24 @@ class ResponseAdmin(ReadOnlyAdmin[Response]):
 class WaveResultAdmin(ReadOnlyAdmin[WaveResult]):
     list_display = ["wave", "computed", "n_responses", "max_response_id", "threshold"]
     exclude = ["payload"]  # megabytes of JSON; the dashboards show it
+
+
+@admin.register(SchoolDeletion)
+class SchoolDeletionAdmin(ReadOnlyAdmin[SchoolDeletion]):
+    """The record of each leaving school's answers deleted (made by the action on a school,
+    or ``manage.py delete_school_responses``)."""
+
+    list_display = ["at", "school_name", "urn", "by_name", "pupil_responses", "staff_responses"]
+    search_fields = ["school_name", "urn", "by_name"]
+    readonly_fields = [
+        "at",
+        "school",
+        "urn",
+        "school_name",
+        "by",
+        "by_name",
+        "pupil_responses",
+        "staff_responses",
+        "report_runs",
+        "counts",
+    ]

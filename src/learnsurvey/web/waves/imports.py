@@ -289,8 +289,9 @@ def import_key(sha256: str, row: int) -> uuid.UUID:
 
 
 def _school_lookup(wave: Wave) -> dict[str, School]:
-    """Schools taking part in the wave, by URN and by case-folded name."""
-    taking_part = list(School.objects.filter(participations__wave=wave))
+    """Schools taking part in the wave, by URN and by case-folded name (not a school that
+    has left and had its answers deleted: none are collected for it again)."""
+    taking_part = list(School.objects.filter(participations__wave=wave, left__isnull=True))
     lookup = {school.name.casefold(): school for school in taking_part}
     # A URN wins over a name that looks like one.
     lookup |= {school.urn.casefold(): school for school in taking_part}

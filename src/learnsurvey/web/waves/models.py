@@ -13,26 +13,9 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from learnsurvey.analysis.seasons import season_of
+from learnsurvey.analysis.year_groups import YEAR_GROUPS as YEAR_GROUPS
 from learnsurvey.instruments import Instrument, load_instrument
 from learnsurvey.web.schools.models import School, Trust
-
-# England's year groups and the key stage each belongs to (the instrument's key stage ids).
-YEAR_GROUPS: dict[int, str] = {
-    0: "EYFS",
-    1: "KS1",
-    2: "KS1",
-    3: "KS2",
-    4: "KS2",
-    5: "KS2",
-    6: "KS2",
-    7: "KS3",
-    8: "KS3",
-    9: "KS3",
-    10: "KS4",
-    11: "KS4",
-    12: "KS5",
-    13: "KS5",
-}
 
 # Access codes: no 0/O, 1/I/L or U, so a code read aloud or off paper is typed right.
 CODE_ALPHABET = "23456789ABCDEFGHJKMNPQRSTVWXYZ"
@@ -237,7 +220,22 @@ class Publication(models.Model):
     wave = models.ForeignKey(Wave, on_delete=models.CASCADE, related_name="publications")
     number = models.PositiveIntegerField()
     created = models.DateTimeField(auto_now_add=True)
-    n_responses = models.PositiveIntegerField(default=0, help_text="Responses it added.")
+    n_responses = models.PositiveIntegerField(
+        default=0, help_text="Responses it added (and a leaving school's deletion left)."
+    )
+    withdrawn = models.PositiveIntegerField(
+        default=0,
+        help_text="Responses a leaving school's deletion took out of the figures (a "
+        "publication that adds none: the figures change all the same).",
+    )
+    deletion = models.ForeignKey(
+        "SchoolDeletion",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="publications",
+        help_text="The deletion of a leaving school's answers this publication marks.",
+    )
 
     class Meta:
         ordering = ["wave", "number"]
@@ -303,3 +301,45 @@ class WaveResult(models.Model):
     n_responses = models.PositiveIntegerField(default=0)
     threshold = models.PositiveSmallIntegerField()
     payload = models.JSONField(default=dict)
+
+
+class SchoolDeletion(models.Model):
+    """A leaving school's answers deleted (:mod:`learnsurvey.web.waves.leaving`): who did it,
+    when, and how much of what went. Never edited; kept whatever becomes of the school's
+    record (its URN and name are copied for that)."""
+
+    school = models.ForeignKey(
+        School, null=True, blank=True, on_delete=models.SET_NULL, related_name="deletions"
+    )
+    urn = models.CharField(_("URN"), max_length=20)
+    school_name = models.CharField(_("school name"), max_length=200)
+    by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        verbose_name=_("by"),
+    )
+    by_name = models.CharField(
+        _("by (as recorded)"),
+        max_length=200,
+        help_text=_("The username, or who ran the command on the server."),
+    )
+    at = models.DateTimeField(_("at"), auto_now_add=True)
+    pupil_responses = models.PositiveIntegerField(_("pupil answers"), default=0)
+    staff_responses = models.PositiveIntegerField(_("staff answers"), default=0)
+    report_runs = models.PositiveIntegerField(_("report runs"), default=0)
+    counts = models.JSONField(
+        _("everything deleted"),
+        default=dict,
+        help_text=_("What else went, by kind, and the waves whose figures were recomputed."),
+    )
+
+    class Meta:
+        ordering = ["-at", "-pk"]
+        verbose_name = _("deletion of a leaving school's answers")
+        verbose_name_plural = _("deletions of leaving schools' answers")
+
+    def __str__(self) -> str:
+        return f"{self.school_name} ({self.urn}) {self.at:%Y-%m-%d %H:%M}"

@@ -3,8 +3,10 @@
 What ``make demo`` runs. The SQLite database is deleted and recreated each time, so every run
 shows the same data (seed 2021: the calibrated Phase One wave of 2021, then 2022 and 2023
 with churn and planted changes, each with its staff survey), the same access codes and the
-same accounts. The latest wave's results are computed before the site is served; the earlier
-waves' are computed by a background process meanwhile (``demo_compute``).
+same accounts. The latest wave's results are computed before the site is served; beside the
+web server runs the task queue's worker (``manage.py db_worker``), which computes the
+earlier waves' results and builds the reports' web pages meanwhile, and every recompute
+after it (with ``LEARNSURVEY_TASKS=immediate``, a background ``demo_compute`` instead).
 """
 
 from __future__ import annotations
@@ -90,14 +92,21 @@ class Command(BaseCommand):
             computed = compute_results(loaded.latest.wave)
         earlier = newest_first([w.wave for w in loaded.waves[:-1]])
         serving = not options["no_serve"]
-        background = compute_in_background(earlier) if serving else None
+        background = None
+        if serving and settings.TASK_BACKEND == "database":
+            # The queue's worker computes the earlier waves, then builds the report pages.
+            queue_demo_work(loaded.latest.wave, earlier)
+            background = start_worker()
+        elif serving:
+            background = compute_in_background(earlier)
         print_headline(console, loaded, computed)
         print_where_to_click(console, loaded, accounts, options["port"])
         console.print(f"Ready in {time.perf_counter() - started:.0f} s.")
         if background is not None:
             console.print(
-                f"The earlier waves' results are being computed in the background (log: "
-                f"{background_log()}); a page of a wave not ready yet computes it when opened."
+                f"The earlier waves' results and the reports' pages are being computed in "
+                f"the background (log: {background_log()}); a page not ready yet says so "
+                "and shows them when they are."
             )
         if serving:
             serve(console, options["port"])
@@ -183,6 +192,33 @@ def compute_in_background(waves: list[Wave]) -> subprocess.Popen[bytes] | None:
     with background_log().open("wb") as log:
         return subprocess.Popen(
             [sys.executable, "-m", "django", "demo_compute", *ids],
+            stdout=log,
+            stderr=subprocess.STDOUT,
+            stdin=subprocess.DEVNULL,
+            env=env,
+        )
+
+
+def queue_demo_work(latest: Wave, earlier: list[Wave]) -> None:
+    """Queue the worker's first jobs: the latest wave's report pages (its figures are
+    computed already), then each earlier wave's figures, newest first (each builds its own
+    report pages when done)."""
+    from learnsurvey.web.dashboards.tasks import request_recompute
+    from learnsurvey.web.reports.pages import request_report_pages
+
+    request_report_pages(latest)
+    for wave in earlier:
+        request_recompute(wave.pk)
+
+
+def start_worker() -> subprocess.Popen[bytes]:
+    """Start the task queue's worker (``manage.py db_worker``) in a child process, which
+    outlives this one's replacement by the web server and, in the same process group, stops
+    with it on Ctrl+C."""
+    env = {**os.environ, "DJANGO_SETTINGS_MODULE": settings.SETTINGS_MODULE}
+    with background_log().open("wb") as log:
+        return subprocess.Popen(
+            [sys.executable, "-m", "django", "db_worker", "--interval", "1", "--verbosity", "1"],
             stdout=log,
             stderr=subprocess.STDOUT,
             stdin=subprocess.DEVNULL,
@@ -299,22 +335,17 @@ def pupil_path(code: str) -> str:
 
 
 def serve(console: Console, port: int) -> None:
-    """Replace this process with gunicorn (static files come from whitenoise)."""
+    """Replace this process with gunicorn, configured as a deployment is
+    (``learnsurvey.web.serving``: its workers, threads, keep-alive and no access log);
+    static files come from whitenoise."""
     gunicorn = shutil.which("gunicorn", path=str(Path(sys.executable).parent)) or "gunicorn"
     argv = [
         gunicorn,
+        "-c",
+        "python:learnsurvey.web.serving",
         "learnsurvey.web.wsgi:application",
         "--bind",
         f"127.0.0.1:{port}",
-        "--workers",
-        "2",
-        "--threads",
-        "4",
-        "--worker-class",
-        "gthread",
-        # No access log (gunicorn's default): it would record pupils' IP addresses.
-        "--log-level",
-        "warning",
     ]
     # Static files come from the apps through whitenoise's finders; an empty STATIC_ROOT
     # only spares the "no directory" warning (there is nothing to collect for a demo).
