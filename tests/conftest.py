@@ -23,6 +23,16 @@ os.environ.setdefault("LEARNSURVEY_TASKS", "immediate")
 
 
 @pytest.fixture(autouse=True)
+def _default_language() -> Any:
+    # A request's language (LocaleMiddleware, an account's choice) stays active in the
+    # thread after it, as in Django; a test that follows starts in the platform's own.
+    from django.utils import translation
+
+    yield
+    translation.deactivate()
+
+
+@pytest.fixture(autouse=True)
 def _fast_passwords(settings: Any) -> None:
     # Real password hashing is deliberately slow; tests only need it to round-trip.
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
