@@ -118,6 +118,25 @@ def test_every_school_builds_and_renders(built: dict[str, SchoolReport]) -> None
         assert 'src="assets/vega.js"' in html
 
 
+def test_it_renders_each_time_in_the_words_of_the_gettext_it_is_given(
+    built: dict[str, SchoolReport],
+) -> None:
+    # The templates are compiled once per pair of translation functions and kept: the one
+    # kept for a reader's language must never answer for another's.
+    report = next(iter(built.values()))
+
+    def marked(text: str) -> str:
+        return f"«{text}»"
+
+    first = render_school_report(report, mode="pdf", gettext=marked)
+    plain = render_school_report(report, mode="pdf")
+    again = render_school_report(report, mode="pdf", gettext=marked)
+    assert "«At a glance»" in first
+    assert "«At a glance»" not in plain
+    assert ">At a glance<" in plain
+    assert again == first
+
+
 def test_the_html_headings_go_down_one_level_at_a_time(reports: SchoolReports) -> None:
     html = render_school_report(reports.build(reports.schools[0]), mode="web")
     levels = [int(h) for h in re.findall(r"<h([1-6])[ >]", html)]

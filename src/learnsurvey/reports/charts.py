@@ -11,7 +11,6 @@ from __future__ import annotations
 import base64
 import os
 import re
-import xml.etree.ElementTree as ET
 from collections.abc import Mapping, Sequence
 from functools import lru_cache
 from typing import Any
@@ -104,90 +103,16 @@ class Chart(BaseModel):
 
     @property
     def svg_data_uri(self) -> str:
-        """The SVG for print (:func:`_for_print`) as a ``data:`` URI: WeasyPrint draws an
-        ``<img>`` of it faster than the same SVG inline, whose every node would go through
-        the HTML parser and the CSS cascade (about a tenth of a school report's printing
-        time)."""
-        printed = _for_print(self.svg)
-        return "data:image/svg+xml;base64," + base64.b64encode(printed.encode()).decode()
+        """The SVG as a ``data:`` URI: WeasyPrint draws an ``<img>`` of it faster than the
+        same SVG inline, whose every node would go through the HTML parser and the CSS
+        cascade (about a tenth of a school report's printing time)."""
+        return "data:image/svg+xml;base64," + base64.b64encode(self.svg.encode()).decode()
 
     @property
     def width(self) -> float:
         """The drawing's width in CSS pixels (from the SVG's own ``width``)."""
         found = re.search(r'\bwidth="([\d.]+)"', self.svg)
         return float(found.group(1)) if found else 0.0
-
-
-_SVG_NS = "http://www.w3.org/2000/svg"
-ET.register_namespace("", _SVG_NS)  # written back as it came, without an "ns0:" prefix
-ET.register_namespace("xlink", "http://www.w3.org/1999/xlink")
-_GROUP = f"{{{_SVG_NS}}}g"
-_SHAPES = frozenset(
-    f"{{{_SVG_NS}}}{tag}"
-    for tag in ("path", "rect", "line", "circle", "ellipse", "polyline", "polygon")
-)
-_DEFINITIONS = frozenset(
-    f"{{{_SVG_NS}}}{tag}"
-    for tag in ("defs", "clipPath", "mask", "pattern", "marker", "symbol", "linearGradient")
-)
-"""Drawn only where referenced, and then for their shapes (a clip's rectangle has no paint):
-left as they are."""
-_UNPAINTED = frozenset({"none", "transparent"})
-_UNDRAWN_PATHS = frozenset({"", "M0,0h0v0h0Z"})
-_FOR_SCREENS = frozenset(
-    {"class", "role", "pointer-events", "aria-hidden", "aria-label", "aria-roledescription"}
-)
-"""Attributes of Vega's SVG that only a browser reads (interaction and the accessibility
-tree; the printed chart is an image whose text alternative is the figure's)."""
-
-
-def _for_print(svg: str) -> str:
-    """``svg`` without what draws nothing, for WeasyPrint: the same picture, point for point.
-
-    Vega's SVG keeps a node for every part of every mark and axis, drawn or not: empty
-    backgrounds, hidden foregrounds, groups with nothing to pass on. WeasyPrint saves and
-    restores the graphics state, parses the transform and picks the paint of every node, so
-    these cost about a third of drawing a chart, a twentieth of printing a school's report.
-    The root keeps its attributes (``aria-hidden`` too)."""
-    root = ET.fromstring(svg)
-    _prune(root, fill="black", stroke="none")  # SVG's initial paints
-    return ET.tostring(root, encoding="unicode")
-
-
-def _prune(parent: ET.Element, *, fill: str, stroke: str) -> None:
-    """Drop the children of ``parent`` that draw nothing, given the paints it passes down,
-    and the screen-only attributes of those kept; a group with no attribute left gives its
-    children to ``parent`` (it passed nothing on)."""
-    kept: list[ET.Element] = []
-    for child in list(parent):
-        found = child.attrib
-        if child.tag in _DEFINITIONS or "id" in found:  # may be referenced
-            kept.append(child)
-            continue
-        own_fill, own_stroke = found.get("fill", fill), found.get("stroke", stroke)
-        if "style" in found:  # paints this does not read: assume they draw
-            own_fill = own_stroke = "unknown"
-        if found.get("display") == "none" or _draws_nothing(child, own_fill, own_stroke):
-            continue
-        for name in _FOR_SCREENS.intersection(found):
-            del found[name]
-        if found.get("opacity") == "1":
-            del found["opacity"]
-        if found.get("transform") == "translate(0,0)":
-            del found["transform"]
-        _prune(child, fill=own_fill, stroke=own_stroke)
-        if child.tag == _GROUP and not child.attrib:
-            kept.extend(child)
-        elif child.tag != _GROUP or len(child):
-            kept.append(child)
-    parent[:] = kept
-
-
-def _draws_nothing(node: ET.Element, fill: str, stroke: str) -> bool:
-    if node.tag not in _SHAPES or len(node):
-        return False
-    unpainted = fill in _UNPAINTED and stroke in _UNPAINTED
-    return unpainted or (node.attrib.get("d") in _UNDRAWN_PATHS and stroke in _UNPAINTED)
 
 
 def _configure(chart: alt.TopLevelMixin) -> alt.TopLevelMixin:

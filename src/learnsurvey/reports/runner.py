@@ -151,12 +151,13 @@ def _collect_after_each_school() -> None:
     """Start of every worker process: no automatic garbage collection, one full collection
     after each school instead.
 
-    Printing a report allocates millions of short-lived objects, many in reference cycles
-    (WeasyPrint's boxes), so the collector, left to itself, ran hundreds of times a school
-    and walked the half-built document again in every older-generation pass: a sixth of a
-    school's time. Once a report is written its document is all garbage, which one pass
-    frees; the prepared reports the worker inherited are frozen out of it (see
-    :func:`write_school_reports`). It measured no more memory than before."""
+    Printing a report allocates millions of objects, many in reference cycles (WeasyPrint's
+    boxes), so the collector, left to itself, ran about sixty times a school and walked the
+    half-built document and everything the worker holds in every full pass (about 0.2 s of
+    a school's CPU time in one process; 0.07 to 0.1 s as here). Once a report is written
+    its document is all garbage, which one pass frees; the prepared reports the worker
+    inherited are frozen out of it (see :func:`write_school_reports`). The largest worker
+    peaked no higher than before (504 MiB, was 513 MiB)."""
     global _COLLECT_EACH
     gc.disable()
     _COLLECT_EACH = True
